@@ -1,0 +1,304 @@
+"""The content model on the real data and on broken copies of it, with the exact error messages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from api.content import (
+    DEFAULT_DATA_DIR,
+    LANGUAGES,
+    Content,
+    ContentError,
+    Text,
+    get_content,
+    load_content,
+)
+
+# UNOY's German page of record; the data was written from it.
+SOURCE = (DEFAULT_DATA_DIR / "source.de.txt").read_text(encoding="utf-8")
+
+# Evident copy errors of the source that the data corrects, as (source, data).
+CORRECTIONS = [
+    ("unsere Produkte Infrastruktur", "unsere Produktinfrastruktur"),
+    ("Übertragung Steuerung", "Übertragungssteuerung"),
+]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+    return target
+
+
+def _edit(data_dir: Path, name: str, change: Callable[[Any], None]) -> None:
+    """Apply `change` to the parsed YAML of one file (its !example tags are dropped)."""
+    path = data_dir / name
+    text = re.sub(r"!example(?=\s)", "", path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(text)
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _problems(data_dir: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_content(data_dir)
+    return caught.value.problems
+
+
+# --- the real data ----------------------------------------------------------------------------
+
+
+def test_real_data_loads_with_the_source_structure() -> None:
+    content = get_content()
+    assert isinstance(content, Content)
+    toms = content.toms
+    assert [area.id for area in toms.areas] == ["access_control", "availability_control"]
+    assert [category.id for category in toms.categories] == [
+        "product_access_protection",
+        "product_misuse_protection",
+        "restricted_access",
+        "transmission_encryption",
+        "input_control",
+        "availability",
+    ]
+    assert [measure.id for measure in toms.measures()] == [
+        "outsourced_processing",
+        "physical_security",
+        "authentication",
+        "authorization",
+        "api_access",
+        "network_access_control",
+        "static_code_analysis",
+        "product_access",
+        "encryption",
+        "detection",
+        "response",
+        "infrastructure_availability",
+        "fault_tolerance",
+        "replication_backups",
+        "disaster_recovery",
+    ]
+    groups = content.subprocessors.groups
+    assert [(g.id, [s.id for s in g.subprocessors]) for g in groups] == [
+        ("infrastructure", ["aws"]),
+        ("product_features", ["hubspot", "userflow", "unlayer", "stripe", "frogged"]),
+    ]
+
+
+def test_german_measures_are_the_source_text() -> None:
+    source = _flat(SOURCE)
+    for wrong, right in CORRECTIONS:
+        assert wrong in source
+        source = source.replace(wrong, right)
+    toms = get_content().toms
+    for category in toms.categories:
+        assert category.title.de in source, category.id
+        if category.intro:
+            assert _flat(category.intro.de) in source, category.id
+        for measure in category.measures:
+            assert f"{measure.title.de}: {_flat(measure.text.de)}" in source, measure.id
+
+
+def test_subprocessor_table_cells_read_from_the_source() -> None:
+    subprocessors = get_content().subprocessors
+    aws = subprocessors.get("aws")
+    assert (aws.location_us, aws.location_eu) == (
+        Text(de="USA", en="USA"),
+        Text(de="Frankfurt", en="Frankfurt"),
+    )
+    assert [note.applies_to for note in aws.notes] == ["location_eu", "location_us"]
+    assert "AWS KMS" in aws.notes[0].de and "Ende 2023" in aws.notes[1].de
+    assert subprocessors.get("hubspot").location_us is None
+    assert subprocessors.get("userflow").location_eu is None
+    assert [c.de for c in subprocessors.get("userflow").data_categories] == ["E-Mail-Adresse"]
+    unlayer = subprocessors.get("unlayer")
+    assert unlayer.location_us is None and unlayer.location_eu == Text(
+        de="Europa (AWS)", en="Europe (AWS)"
+    )
+    stripe = subprocessors.get("stripe")
+    assert (stripe.location_us, stripe.location_eu) == (
+        Text(de="USA", en="USA"),
+        Text(de="Europa", en="Europe"),
+    )
+    for entry in subprocessors.all():
+        source_name = "Amazon Webdienste" if entry.id == "aws" else entry.name
+        assert source_name in SOURCE
+        assert entry.purpose.de.split(",")[0] in SOURCE
+        assert entry.service.de in SOURCE
+
+
+def test_every_text_has_both_languages_and_they_differ_where_prose() -> None:
+    content = get_content()
+    for measure in content.toms.measures():
+        for lang in LANGUAGES:
+            assert measure.text(lang).strip()
+        assert measure.text.de != measure.text.en
+
+
+def test_change_log_starts_with_the_current_list() -> None:
+    subprocessors = get_content().subprocessors
+    first = [
+        c
+        for c in subprocessors.changelog
+        if c.notice_date == subprocessors.changelog[0].notice_date
+    ]
+    assert {c.subprocessor for c in first} == {s.id for s in subprocessors.all()}
+    assert {c.kind for c in first} == {"added"}
+    assert subprocessors.version == max(c.effective_date for c in subprocessors.changelog)
+
+
+def test_example_values_are_listed_with_their_paths() -> None:
+    examples = get_content().examples
+    assert "data/company.yml: dpo.name" in examples
+    assert "data/company.yml: address.postal_code" in examples
+    assert "data/subprocessors.yml: groups[0].subprocessors[0].transfer_mechanism" in examples
+    # UNOY's name is in the source, so it is no example.
+    assert "data/company.yml: name" not in examples
+
+
+def test_example_tag_keeps_the_value_type(data_dir: Path) -> None:
+    company = load_content(data_dir).company
+    assert company.address.postal_code == "10115"
+    assert company.subprocessor_objection_days == 30
+
+
+def test_a_file_without_example_tags_lists_none(data_dir: Path) -> None:
+    path = data_dir / "company.yml"
+    path.write_text(re.sub(r"!example(?=\s)", "", path.read_text(encoding="utf-8")))
+    assert not [e for e in load_content(data_dir).examples if e.startswith("data/company.yml")]
+
+
+# --- broken copies ----------------------------------------------------------------------------
+
+
+def test_missing_translation(data_dir: Path) -> None:
+    _edit(data_dir, "toms.yml", lambda d: d["categories"][2]["measures"][0]["text"].pop("en"))
+    assert _problems(data_dir) == [
+        "data/toms.yml: categories[2].measures[0].text.en: missing translation"
+    ]
+
+
+def test_empty_translation(data_dir: Path) -> None:
+    def blank(d: Any) -> None:
+        d["groups"][1]["subprocessors"][0]["purpose"]["de"] = "  "
+
+    _edit(data_dir, "subprocessors.yml", blank)
+    assert _problems(data_dir) == [
+        "data/subprocessors.yml: groups[1].subprocessors[0].purpose.de: empty translation"
+    ]
+
+
+def test_untranslated_plain_string(data_dir: Path) -> None:
+    def plain(d: Any) -> None:
+        d["areas"][0]["title"] = "Zugangskontrolle"
+
+    _edit(data_dir, "toms.yml", plain)
+    assert _problems(data_dir) == [
+        "data/toms.yml: areas[0].title: needs both languages ({de: …, en: …}) or a mapping"
+    ]
+
+
+def test_duplicate_measure_id(data_dir: Path) -> None:
+    def duplicate(d: Any) -> None:
+        d["categories"][5]["measures"][1]["id"] = "authentication"
+
+    _edit(data_dir, "toms.yml", duplicate)
+    assert _problems(data_dir) == [
+        "data/toms.yml: categories[5].measures[1].id: duplicate id 'authentication'"
+    ]
+
+
+def test_duplicate_subprocessor_id_across_groups(data_dir: Path) -> None:
+    def duplicate(d: Any) -> None:
+        d["groups"][1]["subprocessors"][4]["id"] = "aws"
+
+    _edit(data_dir, "subprocessors.yml", duplicate)
+    assert _problems(data_dir) == [
+        "data/subprocessors.yml: groups[1].subprocessors[4].id: duplicate id 'aws'",
+        "data/subprocessors.yml: changelog[5].subprocessor: unknown subprocessor 'frogged'",
+    ]
+
+
+def test_change_log_naming_an_unknown_subprocessor(data_dir: Path) -> None:
+    def unknown(d: Any) -> None:
+        d["changelog"].append({**d["changelog"][0], "subprocessor": "acme"})
+
+    _edit(data_dir, "subprocessors.yml", unknown)
+    assert _problems(data_dir) == [
+        "data/subprocessors.yml: changelog[6].subprocessor: unknown subprocessor 'acme'"
+    ]
+
+
+def test_bad_date(data_dir: Path) -> None:
+    path = data_dir / "subprocessors.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("effective_date: 2026-11-26", "effective_date: 2026-02-30"))
+    # The first entry is the anchor the other five merge, so all six carry the bad date.
+    problems = _problems(data_dir)
+    assert [p.split(": ")[1] for p in problems] == [
+        f"changelog[{i}].effective_date" for i in range(6)
+    ]
+    assert problems[0].startswith(
+        "data/subprocessors.yml: changelog[0].effective_date: input should be a valid date"
+    )
+
+
+def test_effective_before_notice(data_dir: Path) -> None:
+    def backwards(d: Any) -> None:
+        d["changelog"][0]["effective_date"] = "2026-11-01"
+
+    _edit(data_dir, "subprocessors.yml", backwards)
+    assert _problems(data_dir) == [
+        "data/subprocessors.yml: changelog[0].effective_date: before the notice date"
+    ]
+
+
+def test_unknown_field_and_unknown_area(data_dir: Path) -> None:
+    def typo(d: Any) -> None:
+        d["categories"][0]["measures"][0]["txet"] = d["categories"][0]["measures"][0].pop("text")
+
+    _edit(data_dir, "toms.yml", typo)
+    assert _problems(data_dir) == [
+        "data/toms.yml: categories[0].measures[0].text: required",
+        "data/toms.yml: categories[0].measures[0].txet: unknown field",
+    ]
+
+
+def test_unknown_area(data_dir: Path) -> None:
+    _edit(data_dir, "toms.yml", lambda d: d["categories"][1].update(area="physics"))
+    assert _problems(data_dir) == ["data/toms.yml: categories[1].area: unknown area 'physics'"]
+
+
+def test_invalid_email(data_dir: Path) -> None:
+    _edit(data_dir, "company.yml", lambda d: d["dpo"].update(email="dpo at unoy"))
+    (problem,) = _problems(data_dir)
+    assert problem.startswith("data/company.yml: dpo.email: value is not a valid email address")
+
+
+def test_yaml_syntax_error_names_line_and_column(data_dir: Path) -> None:
+    (data_dir / "dpa.yml").write_text("template_version: 1\nsubject_matter: [unclosed\n")
+    (problem,) = _problems(data_dir)
+    assert re.fullmatch(r"data/dpa\.yml: line \d+, column \d+: .+", problem)
+
+
+def test_missing_file(data_dir: Path) -> None:
+    (data_dir / "toms.yml").unlink()
+    assert _problems(data_dir) == ["data/toms.yml: file not found"]
+
+
+def test_stops_at_the_first_invalid_file(data_dir: Path) -> None:
+    _edit(data_dir, "company.yml", lambda d: d.pop("signatory"))
+    _edit(data_dir, "toms.yml", lambda d: d.pop("areas"))
+    assert _problems(data_dir) == ["data/company.yml: signatory: required"]
