@@ -1,0 +1,37 @@
+"""Mail waiting to be sent. Rows are written in the same transaction as what they announce,
+so an inquiry never exists without its mail, and the mail is encrypted like the inquiry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db.base import Base, UTCDateTime
+from api.db.encrypted import encrypted_columns
+
+
+@encrypted_columns("message_enc")
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # e.g. "inquiry.notification", "inquiry.acknowledgement"
+    kind: Mapped[str] = mapped_column(String(64))
+    # The reference of what the mail is about (not personal data); shown in `outbox list`.
+    reference: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    inquiry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inquiries.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    # The complete RFC 5322 message (headers incl. recipients, and body), encrypted.
+    message_enc: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # A sender holds a row until then, so two senders never deliver the same mail.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Class of the last failure and SMTP code only: never message text or addresses.
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)

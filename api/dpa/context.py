@@ -1,0 +1,262 @@
+"""What the templates see: the customer's request and the content of `data/`, in the
+document's language, as plain dicts and lists (docxtpl's Jinja reads `a.b` from dicts).
+
+Both templates use exactly the same names (checked by the template lint), so a lawyer editing
+one language's document finds the same placeholders in the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from datetime import date
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+
+from api.content import Content, Lang, Option, Subprocessor, Text
+from api.dpa.sanitize import sanitize
+from api.dpa.schemas import DpaRequest, Processing
+
+# British English for dates ("26 November 2026"): the documents are read in Europe.
+BABEL_LOCALES: dict[Lang, str] = {"de": "de_DE", "en": "en_GB"}
+NONE = "–"
+# Markers tie a footnote to the location it explains, as on UNOY's TOMs page.
+_MARKERS = ("*", "**", "***", "****")
+
+
+class UnknownOptionError(ValueError):
+    """A processing choice that `data/dpa.yml` does not offer."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def country_name(code: str, lang: Lang) -> str:
+    return str(Locale.parse(BABEL_LOCALES[lang]).territories.get(code, code))
+
+
+def collation_key(text: str) -> str:
+    """Sort key that puts "Österreich" next to "Oman", not after "Zypern"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def long_date(day: date, lang: Lang) -> str:
+    return str(format_date(day, format="long", locale=BABEL_LOCALES[lang]))
+
+
+def data_version(content: Content) -> str:
+    """The version date of the data behind the annexes (the subprocessor list's)."""
+    return content.subprocessors.version.isoformat()
+
+
+def data_digest(content: Content) -> str:
+    """SHA-256 over every fact a DPA is rendered from: pins down exactly what a DPA said."""
+    facts = {
+        "company": content.company.model_dump(mode="json"),
+        "toms": content.toms.model_dump(mode="json"),
+        "subprocessors": content.subprocessors.model_dump(mode="json"),
+        "dpa": content.dpa.model_dump(mode="json"),
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def chosen(options: list[Option], ids: list[str] | None, field: str, lang: Lang) -> list[str]:
+    """Labels of the chosen options in `data/dpa.yml`'s order; the defaults when none given."""
+    if ids is None:
+        return [option.label(lang) for option in options if option.default]
+    known = {option.id for option in options}
+    if any(identifier not in known for identifier in ids):
+        raise UnknownOptionError(field)
+    wanted = set(ids)
+    return [option.label(lang) for option in options if option.id in wanted]
+
+
+def chosen_ids(options: list[Option], ids: list[str] | None) -> list[str]:
+    """The ids a DPA was issued with: the request's, or the defaults of `data/dpa.yml`."""
+    if ids is None:
+        return [option.id for option in options if option.default]
+    wanted = set(ids)
+    return [option.id for option in options if option.id in wanted]
+
+
+def check_processing(processing: Processing, content: Content) -> None:
+    """Raise UnknownOptionError before anything is rendered or stored."""
+    _processing(processing, content, "de")
+
+
+def _processing(processing: Processing, content: Content, lang: Lang) -> dict[str, Any]:
+    dpa = content.dpa
+    return {
+        "subject_matter": dpa.subject_matter(lang),
+        "duration": dpa.duration(lang),
+        "nature_and_purpose": dpa.nature_and_purpose(lang),
+        "data_subjects": chosen(
+            dpa.data_subject_categories, processing.data_subjects, "processing.data_subjects", lang
+        ),
+        "data_categories": chosen(
+            dpa.personal_data_categories,
+            processing.data_categories,
+            "processing.data_categories",
+            lang,
+        ),
+        "special_categories": processing.special_categories,
+    }
+
+
+def _optional(text: Text | None, lang: Lang) -> str | None:
+    return None if text is None else text(lang)
+
+
+def _customer(request: DpaRequest) -> dict[str, Any]:
+    customer = request.customer
+    contact = customer.contact
+    return {
+        "legal_name": customer.legal_name,
+        "street": customer.street,
+        "postal_code": customer.postal_code,
+        "city": customer.city,
+        "country": country_name(customer.country, request.language),
+        "register": customer.commercial_register,
+        "vat_id": customer.vat_id,
+        "contact": {
+            "name": contact.name,
+            "position": contact.position,
+            "email": contact.email,
+            "phone": contact.phone,
+        },
+        "dpo": ({"name": customer.dpo.name, "email": customer.dpo.email} if customer.dpo else None),
+        "signatory": {"name": customer.signatory.name, "position": customer.signatory.position},
+    }
+
+
+def _unoy(content: Content, lang: Lang) -> dict[str, Any]:
+    company = content.company
+    privacy = company.privacy_contact
+    return {
+        "name": company.name,
+        "legal_name": company.legal_name,
+        "street": company.address.street,
+        "postal_code": company.address.postal_code,
+        "city": company.address.city,
+        "country": country_name(company.address.country, lang),
+        "register": company.commercial_register,
+        "vat_id": company.vat_id,
+        "managing_directors": ", ".join(company.managing_directors),
+        "email": company.email,
+        "trust_center_url": company.trust_center_url,
+        "privacy_contact": {
+            "name": _optional(privacy.name, lang) or company.name,
+            "email": privacy.email,
+            "phone": privacy.phone,
+        },
+        "dpo": {"name": company.dpo.name, "email": company.dpo.email, "phone": company.dpo.phone},
+        "signatory": {
+            "name": company.signatory.name,
+            "position": company.signatory.position(lang),
+        },
+        "supervisory_authority": company.supervisory_authority(lang),
+    }
+
+
+def _toms(content: Content, lang: Lang) -> dict[str, Any]:
+    toms = content.toms
+    return {
+        "intro": toms.intro(lang),
+        "areas": [
+            {
+                "title": area.title(lang),
+                "categories": [
+                    {
+                        "title": category.title(lang),
+                        "intro": _optional(category.intro, lang),
+                        "measures": [
+                            {"title": measure.title(lang), "text": measure.text(lang)}
+                            for measure in category.measures
+                        ],
+                    }
+                    for category in toms.categories
+                    if category.area == area.id
+                ],
+            }
+            for area in toms.areas
+        ],
+    }
+
+
+def _entry(entry: Subprocessor, lang: Lang) -> dict[str, Any]:
+    locations = {"location_us": _optional(entry.location_us, lang) or NONE}
+    locations["location_eu"] = _optional(entry.location_eu, lang) or NONE
+    notes = []
+    marked = 0
+    for note in entry.notes:
+        if note.applies_to is not None and marked < len(_MARKERS):
+            marker = _MARKERS[marked]
+            marked += 1
+            locations[note.applies_to] += marker
+            notes.append(f"{marker} {note(lang)}")
+        else:
+            notes.append(note(lang))
+    return {
+        "name": entry.name,
+        "purpose": entry.purpose(lang),
+        "service": entry.service(lang),
+        **locations,
+        "notes": notes,
+    }
+
+
+def _subprocessors(content: Content, lang: Lang) -> dict[str, Any]:
+    base = content.company.trust_center_url
+    prefix = "" if lang == "de" else "/en"
+    return {
+        "version": long_date(content.subprocessors.version, lang),
+        "url": f"{base}{prefix}/subprocessors/",
+        "feed_url": f"{base}{prefix}/subprocessors.atom",
+        "groups": [
+            {
+                "title": group.title(lang),
+                "intro": group.intro(lang),
+                "entries": [_entry(entry, lang) for entry in group.subprocessors],
+            }
+            for group in content.subprocessors.groups
+        ],
+    }
+
+
+def _transfers(content: Content, lang: Lang) -> list[dict[str, str]]:
+    """Every entry with a data centre outside the EU, with its Chapter V mechanism."""
+    return [
+        {
+            "name": entry.name,
+            "location": entry.location_us(lang),
+            "mechanism": _optional(entry.transfer_mechanism, lang) or NONE,
+        }
+        for entry in content.subprocessors.all()
+        if entry.location_us is not None
+    ]
+
+
+def build_context(
+    request: DpaRequest, content: Content, *, reference: str, issued_on: date
+) -> dict[str, Any]:
+    lang = request.language
+    context = {
+        "ref": reference,
+        "issued_on": long_date(issued_on, lang),
+        "template_version": content.dpa.template_version,
+        "data_version": long_date(content.subprocessors.version, lang),
+        "customer": _customer(request),
+        "unoy": _unoy(content, lang),
+        "objection_days": content.company.subprocessor_objection_days,
+        "processing": _processing(request.processing, content, lang),
+        "transfers": _transfers(content, lang),
+        "toms": _toms(content, lang),
+        "subprocessors": _subprocessors(content, lang),
+    }
+    result: dict[str, Any] = sanitize(context)
+    return result

@@ -1,0 +1,123 @@
+"""Issue one DPA: render, convert if asked, hash, record. Nothing is stored unless the file
+is ready to be sent, so a failed render or conversion leaves no record behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.content import Content
+from api.crypto import Cipher
+from api.db.base import utcnow
+from api.db.dpa import DpaRecord
+from api.db.session import transaction
+from api.dpa import pdf
+from api.dpa.context import build_context, chosen_ids, data_digest, data_version
+from api.dpa.reference import new_reference
+from api.dpa.render import DOCX_MEDIA_TYPE, render_docx, template_path, template_sha256
+from api.dpa.schemas import DpaRequest
+from api.inquiries.deadline import local_day
+
+REFERENCE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class IssuedDpa:
+    reference: str
+    issued_at: datetime
+    body: bytes
+    media_type: str
+    extension: str
+    sha256: str
+
+
+def render(
+    request: DpaRequest,
+    content: Content,
+    *,
+    reference: str,
+    issued_at: datetime,
+    template_dir: Path | None = None,
+    soffice: str | None = None,
+) -> bytes:
+    """The document's bytes; PDF only with a `soffice` (raises pdf.PdfError)."""
+    path = template_path(request.language, template_dir)
+    context = build_context(request, content, reference=reference, issued_on=local_day(issued_at))
+    docx = render_docx(path, context)
+    if request.format == "pdf":
+        if soffice is None:
+            raise pdf.PdfError("no LibreOffice")
+        return pdf.docx_to_pdf(docx, soffice)
+    return docx
+
+
+def issue(
+    request: DpaRequest,
+    content: Content,
+    factory: sessionmaker[Session],
+    cipher: Cipher,
+    *,
+    template_dir: Path | None = None,
+    soffice: str | None = None,
+) -> IssuedDpa:
+    issued_at = utcnow()
+    path = template_path(request.language, template_dir)
+    template_hash = template_sha256(path)
+    for attempt in range(REFERENCE_ATTEMPTS):
+        reference = new_reference(issued_at.year)
+        body = render(
+            request,
+            content,
+            reference=reference,
+            issued_at=issued_at,
+            template_dir=template_dir,
+            soffice=soffice,
+        )
+        digest = hashlib.sha256(body).hexdigest()
+        record = DpaRecord(
+            reference=reference,
+            issued_at=issued_at,
+            language=request.language,
+            format=request.format,
+            template_version=content.dpa.template_version,
+            template_sha256=template_hash,
+            data_version=data_version(content),
+            data_sha256=data_digest(content),
+            output_sha256=digest,
+            processing=json.dumps(
+                {
+                    "data_subjects": chosen_ids(
+                        content.dpa.data_subject_categories, request.processing.data_subjects
+                    ),
+                    "data_categories": chosen_ids(
+                        content.dpa.personal_data_categories, request.processing.data_categories
+                    ),
+                }
+            ),
+            special_categories=request.processing.special_categories,
+            customer_enc=cipher.encrypt(request.customer.model_dump_json(by_alias=True)),
+        )
+        try:
+            with transaction(factory) as session:
+                session.add(record)
+        except IntegrityError:
+            # A reference drawn twice (1 in ~900 million): draw again, the document names it.
+            if attempt + 1 == REFERENCE_ATTEMPTS:
+                raise
+            continue
+        pdf_out = request.format == "pdf"
+        return IssuedDpa(
+            reference=reference,
+            issued_at=issued_at,
+            body=body,
+            media_type=pdf.PDF_MEDIA_TYPE if pdf_out else DOCX_MEDIA_TYPE,
+            extension="pdf" if pdf_out else "docx",
+            sha256=digest,
+        )
+    raise AssertionError("unreachable")

@@ -1,0 +1,111 @@
+"""The template lint: a lawyer edits the .docx files in Word; this says whether they still
+work. Every Jinja tag must parse, every name must exist in the context (checked by rendering
+against real content with StrictUndefined), and both languages must use the same names."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, nodes
+
+from api.content import LANGUAGES, Content, Lang
+from api.dpa.context import build_context
+from api.dpa.render import jinja_environment, render_docx, template_bytes, template_path
+from api.dpa.schemas import DpaRequest
+
+SAMPLE_CUSTOMER = {
+    "legal_name": "Beispiel GmbH",
+    "street": "Beispielstraße 1",
+    "postal_code": "12345",
+    "city": "Beispielstadt",
+    "country": "DE",
+    "register": "Amtsgericht Beispielstadt, HRB 1",
+    "vat_id": "DE000000001",
+    "contact": {"name": "K. Kontakt", "position": "Legal", "email": "k@example.com", "phone": "1"},
+    "dpo": {"name": "D. Beauftragte", "email": "d@example.com"},
+    "signatory": {"name": "S. Zeichner", "position": "CEO"},
+}
+
+
+def sample_request(lang: Lang, *, special: bool = False, **customer: object) -> DpaRequest:
+    return DpaRequest.model_validate(
+        {
+            "language": lang,
+            "format": "docx",
+            "customer": {**SAMPLE_CUSTOMER, **customer},
+            "processing": {"special_categories": special},
+        }
+    )
+
+
+def jinja_sources(path: Path) -> list[str]:
+    """The Jinja source of the body, headers and footers, as docxtpl sees it."""
+    template = DocxTemplate(io.BytesIO(template_bytes(path)))
+    template.render_init()
+    sources = [template.patch_xml(template.get_xml())]
+    for uri in (template.HEADER_URI, template.FOOTER_URI):
+        for _, part in template.get_headers_footers(uri):
+            sources.append(template.patch_xml(template.get_part_xml(part)))
+    return sources
+
+
+def names_used(source: str) -> set[str]:
+    """Dotted names as written (`customer.contact.name`, `entry.name`, `ref`)."""
+    tree = jinja_environment().parse(source)
+    found: set[str] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Name)):
+        parts: list[str] = []
+        current: nodes.Node = node
+        while isinstance(current, nodes.Getattr):
+            parts.append(current.attr)
+            current = current.node
+        if isinstance(current, nodes.Name):
+            found.add(".".join([current.name, *reversed(parts)]))
+    # keep only the longest chains: `customer.contact` is implied by `customer.contact.name`
+    return {name for name in found if not any(other.startswith(name + ".") for other in found)}
+
+
+@dataclass
+class LintResult:
+    problems: list[str] = field(default_factory=list)
+    names: dict[str, set[str]] = field(default_factory=dict)
+
+
+def lint(content: Content, template_dir: Path | None = None) -> LintResult:
+    result = LintResult()
+    for lang in LANGUAGES:
+        path = template_path(lang, template_dir)
+        label = path.name
+        try:
+            result.names[lang] = set().union(*(names_used(s) for s in jinja_sources(path)))
+        except TemplateSyntaxError as error:
+            result.problems.append(f"{label}: tag does not parse: {error.message}")
+            continue
+        # Once with every optional value given and once with none, so both branches of each
+        # `{% if %}` meet StrictUndefined.
+        variants: list[tuple[bool, dict[str, object]]] = [
+            (True, {}),
+            (False, {"register": None, "vat_id": None, "dpo": None}),
+        ]
+        for special, customer in variants:
+            request = sample_request(lang, special=special, **customer)
+            context = build_context(
+                request, content, reference="DPA-0000-LINT00", issued_on=date.today()
+            )
+            try:
+                render_docx(path, context)
+            except Exception as error:  # any failure is a finding, reported with its text
+                problem = f"{label}: does not render: {type(error).__name__}: {error}"
+                result.problems.append(problem)
+                break
+    if len(result.names) == len(LANGUAGES):
+        de, en = (result.names[lang] for lang in LANGUAGES)
+        for name in sorted(de - en):
+            result.problems.append(f"dpa.de.docx uses {name}, dpa.en.docx does not")
+        for name in sorted(en - de):
+            result.problems.append(f"dpa.en.docx uses {name}, dpa.de.docx does not")
+    return result

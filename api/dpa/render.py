@@ -1,0 +1,63 @@
+"""Fill a DPA template with docxtpl.
+
+Two things docxtpl does not do by itself, both needed for "what the customer typed appears
+exactly as typed": it renders with autoescape off unless told (so `&` or `<` would break the
+XML), and after rendering it turns `{_{`, `}_}`, `{_%` and `%_}` anywhere in the output into
+Jinja delimiters (its escape syntax for template authors). Writing `{` and `}` of every value
+as character references keeps a value's braces out of reach of that replacement; Word reads
+them back as the same characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup, escape
+
+from api.content import PROJECT_ROOT, Lang
+
+TEMPLATE_DIR = PROJECT_ROOT / "dpa_templates"
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def template_path(lang: Lang, template_dir: Path | None = None) -> Path:
+    return (template_dir or TEMPLATE_DIR) / f"dpa.{lang}.docx"
+
+
+@lru_cache(maxsize=8)
+def _template_bytes(path: Path, mtime_ns: int) -> bytes:
+    return path.read_bytes()
+
+
+def template_bytes(path: Path) -> bytes:
+    """The template file, read again only when it changes on disk."""
+    return _template_bytes(path, path.stat().st_mtime_ns)
+
+
+def template_sha256(path: Path) -> str:
+    return hashlib.sha256(template_bytes(path)).hexdigest()
+
+
+def _finalize(value: Any) -> Markup:
+    escaped = escape(value)
+    # Safe: the text was escaped above; only braces become character references.
+    return Markup(str(escaped).replace("{", "&#123;").replace("}", "&#125;"))  # noqa: S704
+
+
+def jinja_environment() -> Environment:
+    """autoescape on; a missing variable is an error rather than a silent gap in a contract."""
+    return Environment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+
+
+def render_docx(path: Path, context: dict[str, Any]) -> bytes:
+    template = DocxTemplate(io.BytesIO(template_bytes(path)))
+    template.render(context, jinja_environment(), autoescape=True)
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()

@@ -1,0 +1,74 @@
+"""What `POST /api/contact` accepts and answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.validation import Accepted, BlankToNone, Email, MultiLine, SingleLine
+
+NAME_MAX = 200
+COMPANY_MAX = 200
+MESSAGE_MAX = 5000
+CAPTCHA_TOKEN_MAX = 8192
+
+
+class RequestType(StrEnum):
+    access = "access"
+    rectification = "rectification"
+    erasure = "erasure"
+    restriction = "restriction"
+    portability = "portability"
+    objection = "objection"
+    withdraw_consent = "withdraw_consent"
+    subprocessor_objection = "subprocessor_objection"
+    complaint = "complaint"
+    question = "question"
+
+
+class RequesterRole(StrEnum):
+    customer = "customer"
+    customer_data_subject = "customer_data_subject"
+    prospect = "prospect"
+    other = "other"
+
+
+class ContactRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    request_type: RequestType
+    requester_role: RequesterRole
+    name: Annotated[SingleLine, Field(max_length=NAME_MAX)]
+    email: Email
+    company: Annotated[Annotated[SingleLine, Field(max_length=COMPANY_MAX)] | None, BlankToNone] = (
+        None
+    )
+    message: Annotated[MultiLine, Field(max_length=MESSAGE_MAX)]
+    language: Literal["de", "en"]
+    privacy_notice_accepted: Annotated[
+        Accepted, Field(description="Must be true: the person has read the privacy notice.")
+    ]
+    captcha_token: Annotated[
+        str | None,
+        Field(
+            max_length=CAPTCHA_TOKEN_MAX,
+            description="The hCaptcha response; may be omitted in development mode.",
+        ),
+    ] = None
+    website: Annotated[
+        str | None,
+        Field(max_length=200, description="Spam trap: people leave it empty, bots fill it."),
+    ] = None
+
+
+class ContactReceipt(BaseModel):
+    reference: str = Field(examples=["PRV-2026-7KQ3ZC"])
+    received_at: datetime
+    due_by: date = Field(description="Answer due by this day (Art. 12(3) GDPR: one month).")
+    notice: str | None = Field(
+        default=None,
+        description="For customer_data_subject: UNOY is the processor and forwards the request.",
+    )

@@ -1,0 +1,250 @@
+"""Storing and handling inquiries: the one place that encrypts and decrypts them."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.crypto import Cipher
+from api.db.base import utcnow
+from api.db.inquiry import Inquiry
+from api.db.outbox import OutboxMessage
+from api.db.session import transaction
+from api.errors import ApiError
+from api.i18n import Lang, as_lang
+from api.inquiries.deadline import due_by as deadline
+from api.inquiries.labels import CONTROLLER_NOTICE
+from api.inquiries.reference import new_reference
+from api.inquiries.schemas import ContactReceipt, ContactRequest
+from api.mail import compose
+from api.mail.outbox import enqueue
+from api.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_ATTEMPTS = 5
+
+
+def idempotency_digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def receipt(row: Inquiry) -> ContactReceipt:
+    lang: Lang = as_lang(row.language) or "de"
+    notice = CONTROLLER_NOTICE[lang] if row.requester_role == "customer_data_subject" else None
+    return ContactReceipt(
+        reference=row.reference, received_at=row.received_at, due_by=row.due_by, notice=notice
+    )
+
+
+def find_by_idempotency_key(factory: sessionmaker[Session], key: str) -> ContactReceipt | None:
+    try:
+        with factory() as session:
+            row = session.scalar(
+                select(Inquiry).where(Inquiry.idempotency_key == idempotency_digest(key))
+            )
+            return receipt(row) if row is not None else None
+    except SQLAlchemyError as exc:
+        raise _store_unavailable(exc) from None
+
+
+def _store_unavailable(exc: BaseException) -> ApiError:
+    logger.error("store unavailable (%s)", type(exc).__name__)
+    return ApiError(503, "service_unavailable", headers={"Retry-After": "30"})
+
+
+def submit(
+    factory: sessionmaker[Session],
+    cipher: Cipher,
+    settings: Settings,
+    data: ContactRequest,
+    *,
+    idempotency_key: str | None = None,
+) -> tuple[ContactReceipt, bool]:
+    """Store the inquiry with its two mails in one transaction. Returns (receipt, created);
+    created is False when the Idempotency-Key was seen before (nothing new is stored)."""
+    digest = idempotency_digest(idempotency_key) if idempotency_key else None
+    for _ in range(REFERENCE_ATTEMPTS):
+        received_at = utcnow()
+        row = Inquiry(
+            reference=new_reference(received_at.year),
+            request_type=data.request_type.value,
+            requester_role=data.requester_role.value,
+            language=data.language,
+            status="open",
+            received_at=received_at,
+            due_by=deadline(received_at),
+            idempotency_key=digest,
+            name_enc=cipher.encrypt(data.name),
+            email_enc=cipher.encrypt(data.email),
+            company_enc=cipher.encrypt_optional(data.company),
+            message_enc=cipher.encrypt(data.message),
+        )
+        try:
+            with transaction(factory) as session:
+                session.add(row)
+                session.flush()
+                _enqueue_mails(session, cipher, settings, row, data)
+        except IntegrityError:
+            if idempotency_key:
+                existing = find_by_idempotency_key(factory, idempotency_key)
+                if existing is not None:
+                    return existing, False
+            continue  # a reference collision: draw another
+        except SQLAlchemyError as exc:
+            raise _store_unavailable(exc) from None
+        logger.info("inquiry %s stored (%s)", row.reference, row.request_type)
+        if settings.SMTP_URL.get_secret_value() == "":
+            logger.info("inquiry %s: mail kept in the outbox (no SMTP_URL)", row.reference)
+        return receipt(row), True
+    raise ApiError(503, "service_unavailable")
+
+
+def _enqueue_mails(
+    session: Session, cipher: Cipher, settings: Settings, row: Inquiry, data: ContactRequest
+) -> None:
+    mail = compose.InquiryMail(
+        reference=row.reference,
+        request_type=row.request_type,
+        requester_role=row.requester_role,
+        language=data.language,
+        received_at=row.received_at,
+        due_by=row.due_by,
+        name=data.name,
+        email=data.email,
+        company=data.company,
+        message=data.message,
+    )
+    sender, inbox = settings.MAIL_FROM, settings.PRIVACY_INBOX
+    enqueue(
+        session,
+        cipher,
+        compose.notification(mail, sender=sender, privacy_inbox=inbox),
+        kind="inquiry.notification",
+        reference=row.reference,
+        inquiry_id=row.id,
+    )
+    enqueue(
+        session,
+        cipher,
+        compose.acknowledgement(mail, sender=sender, privacy_inbox=inbox),
+        kind="inquiry.acknowledgement",
+        reference=row.reference,
+        inquiry_id=row.id,
+    )
+
+
+# The privacy team's operations (see api.cli) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class InquiryView:
+    reference: str
+    request_type: str
+    requester_role: str
+    language: str
+    status: str
+    received_at: datetime
+    due_by: date
+    closed_at: datetime | None
+    name: str | None = None
+    email: str | None = None
+    company: str | None = None
+    message: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "reference": self.reference,
+            "request_type": self.request_type,
+            "requester_role": self.requester_role,
+            "language": self.language,
+            "status": self.status,
+            "received_at": self.received_at.isoformat(),
+            "due_by": self.due_by.isoformat(),
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+        }
+        if self.name is not None:
+            data.update(
+                name=self.name, email=self.email, company=self.company, message=self.message
+            )
+        return data
+
+
+def _view(row: Inquiry, cipher: Cipher | None = None) -> InquiryView:
+    personal: dict[str, str | None] = {}
+    if cipher is not None:
+        personal = {
+            "name": cipher.decrypt(row.name_enc),
+            "email": cipher.decrypt(row.email_enc),
+            "company": cipher.decrypt_optional(row.company_enc),
+            "message": cipher.decrypt(row.message_enc),
+        }
+    return InquiryView(
+        reference=row.reference,
+        request_type=row.request_type,
+        requester_role=row.requester_role,
+        language=row.language,
+        status=row.status,
+        received_at=row.received_at,
+        due_by=row.due_by,
+        closed_at=row.closed_at,
+        **personal,
+    )
+
+
+def list_inquiries(
+    factory: sessionmaker[Session],
+    *,
+    status: str | None = None,
+    due_within: int | None = None,
+    today: date | None = None,
+) -> list[InquiryView]:
+    with factory() as session:
+        query = select(Inquiry).order_by(Inquiry.due_by, Inquiry.received_at)
+        if status:
+            query = query.where(Inquiry.status == status)
+        if due_within is not None:
+            limit = (today or utcnow().date()) + timedelta(days=due_within)
+            query = query.where(Inquiry.due_by <= limit)
+        return [_view(row) for row in session.scalars(query)]
+
+
+def get_inquiry(
+    factory: sessionmaker[Session], cipher: Cipher, reference: str
+) -> InquiryView | None:
+    with factory() as session:
+        row = session.scalar(select(Inquiry).where(Inquiry.reference == reference))
+        return _view(row, cipher) if row is not None else None
+
+
+def close_inquiry(factory: sessionmaker[Session], reference: str) -> InquiryView | None:
+    with transaction(factory) as session:
+        row = session.scalar(select(Inquiry).where(Inquiry.reference == reference))
+        if row is None:
+            return None
+        if row.status != "closed":
+            row.status = "closed"
+            row.closed_at = utcnow()
+        return _view(row)
+
+
+def purge_closed(factory: sessionmaker[Session], older_than_days: int) -> int:
+    """Delete closed inquiries (and their mail) closed more than N days ago (retention)."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    with transaction(factory) as session:
+        ids = list(
+            session.scalars(
+                select(Inquiry.id).where(Inquiry.status == "closed", Inquiry.closed_at < cutoff)
+            )
+        )
+        if ids:
+            session.execute(delete(OutboxMessage).where(OutboxMessage.inquiry_id.in_(ids)))
+            session.execute(delete(Inquiry).where(Inquiry.id.in_(ids)))
+        return len(ids)

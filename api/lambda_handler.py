@@ -1,0 +1,31 @@
+"""AWS Lambda entry point (eu-central-1): `api.lambda_handler.handler`.
+
+HTTP events (API Gateway / function URL) go to the app through Mangum. A scheduled
+EventBridge event (`{"source": "aws.events"}`, e.g. every 5 minutes) drains the mail outbox,
+because a frozen Lambda runs no background loop. Run `trustcenter migrate` when deploying:
+Lambda starts with MIGRATE_ON_START ignored (lifespan off).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from mangum import Mangum
+
+from api.app import create_app
+from api.mail.outbox import drain_state
+
+logging.getLogger().setLevel(logging.INFO)
+
+app = create_app()
+# Lifespan off: Mangum would run start-up and shut-down around every invocation.
+_asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
+
+
+def handler(event: dict[str, Any], context: Any) -> Any:
+    if event.get("source") == "aws.events":
+        result = asyncio.run(drain_state(app.state))
+        return {"sent": len(result.sent), "failed": len(result.failed), "kept": result.kept}
+    return _asgi(event, context)

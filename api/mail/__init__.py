@@ -1,0 +1,1 @@
+"""Mail: composing from de/en templates, the transactional outbox and the SMTP sender."""

@@ -1,0 +1,217 @@
+"""The transactional outbox: mail is written with what it announces and sent afterwards.
+
+A row is claimed for a lease before sending, so two senders (the server's background loop and
+`trustcenter outbox retry`, or two containers) never deliver the same mail. Failures back off
+exponentially up to OUTBOX_BACKOFF_MAX and are retried forever: a mail is never given up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any, Protocol
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.crypto import Cipher
+from api.db.base import utcnow
+from api.db.outbox import OutboxMessage
+from api.db.session import transaction
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+BATCH = 50
+
+
+class Sender(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+def enqueue(
+    session: Session,
+    cipher: Cipher,
+    message: EmailMessage,
+    *,
+    kind: str,
+    reference: str | None,
+    inquiry_id: int | None = None,
+) -> OutboxMessage:
+    """Add a mail to the caller's transaction."""
+    now = utcnow()
+    row = OutboxMessage(
+        kind=kind,
+        reference=reference,
+        inquiry_id=inquiry_id,
+        message_enc=cipher.encrypt_bytes(message.as_bytes(policy=policy.SMTP)),
+        status="pending",
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def decode(cipher: Cipher, row: OutboxMessage) -> EmailMessage:
+    parsed = message_from_bytes(cipher.decrypt_bytes(row.message_enc), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+@dataclass
+class DrainResult:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    kept: int = 0
+
+
+def _claim(factory: sessionmaker[Session], *, force: bool, limit: int) -> list[tuple[int, str]]:
+    now = utcnow()
+    free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+    with transaction(factory) as session:
+        query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", free)
+        if not force:
+            query = query.where(OutboxMessage.next_attempt_at <= now)
+        ids = list(session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
+        claimed: list[tuple[int, str]] = []
+        for row_id in ids:
+            # Conditional update: only one of two racing senders sees rowcount 1.
+            result: Any = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending", free)
+                .values(claimed_until=now + LEASE)
+            )
+            if result.rowcount == 1:
+                token = session.scalar(
+                    select(OutboxMessage.message_enc).where(OutboxMessage.id == row_id)
+                )
+                if token is not None:
+                    claimed.append((row_id, token))
+    return claimed
+
+
+def _mark_sent(factory: sessionmaker[Session], row_id: int) -> None:
+    with transaction(factory) as session:
+        row = session.get(OutboxMessage, row_id)
+        if row is not None:
+            row.status = "sent"
+            row.sent_at = utcnow()
+            row.attempts += 1
+            row.claimed_until = None
+            row.last_error = None
+
+
+def _mark_failed(
+    factory: sessionmaker[Session], row_id: int, error: str, base: float, cap: float
+) -> None:
+    with transaction(factory) as session:
+        row = session.get(OutboxMessage, row_id)
+        if row is not None:
+            row.attempts += 1
+            delay = min(cap, base * 2 ** (row.attempts - 1))
+            row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+            row.claimed_until = None
+            row.last_error = error[:200]
+
+
+def _describe(exc: BaseException) -> str:
+    # The class and SMTP code only: server replies can quote recipient addresses.
+    code = getattr(exc, "code", None)
+    return f"{type(exc).__name__}" + (f" {code}" if isinstance(code, int) else "")
+
+
+async def drain(
+    factory: sessionmaker[Session],
+    cipher: Cipher,
+    sender: Sender | None,
+    *,
+    force: bool = False,
+    backoff_base: float = 30.0,
+    backoff_max: float = 3600.0,
+    limit: int = BATCH,
+) -> DrainResult:
+    """Send what is due (everything pending with `force`); safe to run concurrently."""
+    result = DrainResult()
+    if sender is None:
+        pending = await asyncio.to_thread(pending_count, factory)
+        result.kept = pending
+        return result
+    while True:
+        batch = await asyncio.to_thread(_claim, factory, force=force, limit=limit)
+        if not batch:
+            break
+        for row_id, token in batch:
+            try:
+                parsed = message_from_bytes(cipher.decrypt_bytes(token), policy=policy.default)
+                assert isinstance(parsed, EmailMessage)
+                await sender.send(parsed)
+            except Exception as exc:  # any failure is retried later; never lost
+                logger.warning("outbox: mail %d not sent (%s); will retry", row_id, _describe(exc))
+                await asyncio.to_thread(
+                    _mark_failed, factory, row_id, _describe(exc), backoff_base, backoff_max
+                )
+                result.failed.append(row_id)
+            else:
+                await asyncio.to_thread(_mark_sent, factory, row_id)
+                logger.info("outbox: mail %d sent", row_id)
+                result.sent.append(row_id)
+        if len(batch) < limit or result.failed:
+            # A failure usually means the server is down: stop hammering it this round.
+            break
+    return result
+
+
+def pending_count(factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        query = select(func.count()).select_from(OutboxMessage)
+        return int(session.scalar(query.where(OutboxMessage.status == "pending")) or 0)
+
+
+def list_messages(
+    factory: sessionmaker[Session], status: str | None = None
+) -> Sequence[OutboxMessage]:
+    with factory() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if status:
+            query = query.where(OutboxMessage.status == status)
+        return list(session.scalars(query))
+
+
+async def drain_state(state: Any, *, force: bool = False) -> DrainResult:
+    """Drain using an app's state (settings, session factory, cipher, sender)."""
+    settings = state.settings
+    return await drain(
+        state.session_factory,
+        state.cipher,
+        state.mail_sender,
+        force=force,
+        backoff_base=settings.OUTBOX_BACKOFF_BASE,
+        backoff_max=settings.OUTBOX_BACKOFF_MAX,
+    )
+
+
+async def deliver_soon(state: Any) -> None:
+    """Run after a response: send what was just queued; anything failing stays queued."""
+    try:
+        await drain_state(state)
+    except Exception as exc:  # the periodic sender or `outbox retry` will pick it up
+        logger.error("outbox: immediate delivery failed (%s)", type(exc).__name__)
+
+
+async def run_outbox_loop(state: Any, interval: float) -> None:
+    """The server's background sender (started in the app's lifespan)."""
+    while True:
+        try:
+            await drain_state(state)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # e.g. the database is briefly gone; try again next round
+            logger.error("outbox run failed (%s)", type(exc).__name__)
+        await asyncio.sleep(interval)

@@ -1,0 +1,66 @@
+"""Delivers one message over SMTP with aiosmtplib.
+
+SMTP_URL forms: `smtp://user:pass@host:587` (STARTTLS when the server offers it),
+`smtp+starttls://…` (STARTTLS required), `smtps://…:465` (implicit TLS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+
+from api.settings import Settings
+
+SCHEMES = {
+    "smtp": (587, None, False),
+    "smtp+starttls": (587, True, False),
+    "smtps": (465, False, True),
+}
+
+
+@dataclass(frozen=True)
+class SmtpSender:
+    hostname: str
+    port: int
+    username: str | None
+    password: str | None
+    start_tls: bool | None
+    use_tls: bool
+    timeout: float
+
+    async def send(self, message: EmailMessage) -> None:
+        await aiosmtplib.send(
+            message,
+            hostname=self.hostname,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            start_tls=self.start_tls,
+            use_tls=self.use_tls,
+            timeout=self.timeout,
+        )
+
+
+def parse_smtp_url(url: str, timeout: float = 10.0) -> SmtpSender:
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES or not parts.hostname:
+        raise ValueError("SMTP_URL must look like smtp://host:port, smtp+starttls:// or smtps://")
+    default_port, start_tls, use_tls = SCHEMES[parts.scheme]
+    return SmtpSender(
+        hostname=parts.hostname,
+        port=parts.port or default_port,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        start_tls=start_tls,
+        use_tls=use_tls,
+        timeout=timeout,
+    )
+
+
+def sender_from_settings(settings: Settings) -> SmtpSender | None:
+    """None when no SMTP_URL is configured: mail then stays in the outbox."""
+    url = settings.SMTP_URL.get_secret_value()
+    return parse_smtp_url(url, settings.SMTP_TIMEOUT) if url else None

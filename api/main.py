@@ -1,0 +1,22 @@
+"""The `make run` / container entry point: the API under /api and the built site at /."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from api.app import create_app
+from api.settings import get_settings
+from api.site_server import mount_site
+
+logging.basicConfig(
+    level=get_settings().LOG_LEVEL.upper(),
+    format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+)
+
+SITE_DIR = Path(__file__).resolve().parent.parent / "site"
+
+app = create_app()
+if SITE_DIR.is_dir():
+    # After the API routes, so /api/* never falls through to static files.
+    mount_site(app, SITE_DIR)

@@ -1,0 +1,151 @@
+"""ASGI middleware for everything under /api: a body size limit, security headers (Netlify's
+header rules do not reach proxied responses) and an access log without client addresses."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import MutableMapping
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import error_json
+from api.i18n import Lang, as_lang, negotiate
+
+access_logger = logging.getLogger("api.access")
+
+API_PREFIX = "/api"
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Swagger UI at /api/docs comes from jsDelivr and starts with an inline script.
+DOCS_CSP = (
+    "default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
+    "style-src https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+PUBLIC_PATHS = ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect", "/api/config")
+
+
+def _is_api(scope: Scope) -> bool:
+    path: str = scope.get("path", "")
+    return scope["type"] == "http" and (path == API_PREFIX or path.startswith(API_PREFIX + "/"))
+
+
+def _body_language(body: bytes) -> Lang | None:
+    if b'"language"' not in body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    return as_lang(data.get("language")) if isinstance(data, dict) else None
+
+
+class BodySizeLimit:
+    """Answer 413 before a route reads more than `max_bytes` of body; note the body's
+    `language` so every error about the request can use it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_api(scope) or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
+        too_large = False
+        if declared is not None:
+            try:
+                too_large = int(declared) > self.max_bytes
+            except ValueError:
+                too_large = False
+        chunks: list[bytes] = []
+        size = 0
+        if not too_large:
+            # Buffer the (small) body so an oversized chunked body is caught too.
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_bytes:
+                    too_large = True
+                    break
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+        if too_large:
+            lang = negotiate(headers.get("accept-language"))
+            response = error_json(413, "payload_too_large", lang, headers={"Connection": "close"})
+            await response(scope, receive, send)
+            return
+        body = b"".join(chunks)
+        lang = _body_language(body)
+        if lang is not None:
+            # Errors raised before the route parses the body (429, 503) still speak it.
+            scope.setdefault("state", {})["lang"] = lang
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+class ApiHeaders:
+    """Security headers and caching rules on every /api response, errors included."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_api(scope):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        started = time.perf_counter()
+        status: dict[str, int] = {}
+
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["Cross-Origin-Resource-Policy"] = "same-origin"
+                headers["Cross-Origin-Opener-Policy"] = "same-origin"
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                headers["Content-Security-Policy"] = (
+                    DOCS_CSP if path.startswith("/api/docs") else JSON_CSP
+                )
+                if self.hsts:
+                    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+                if path in PUBLIC_PATHS:
+                    headers.setdefault("Cache-Control", "no-cache")
+                else:
+                    # Anything else may carry personal data (or reflect it in an error).
+                    headers["Cache-Control"] = "no-store"
+                    headers["Pragma"] = "no-cache"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            access_logger.info(
+                "%s %s %s %.1fms",
+                scope.get("method"),
+                path,
+                status.get("code", "-"),
+                (time.perf_counter() - started) * 1000,
+            )

@@ -1,0 +1,159 @@
+"""POST /api/contact under load, against GET /api/config of the same server in the same run.
+
+A real uvicorn process (one worker, SQLite in a temporary directory, hCaptcha checked against
+the loopback siteverify stand-in, mail kept in the outbox); a client with CONCURRENCY requests
+in flight. Prints requests per second and p50/p99 latency for both endpoints and the ratios.
+
+    .venv/bin/python bench/bench_contact.py [REQUESTS] [CONCURRENCY]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.crypto import generate_key  # noqa: E402
+from tests.support.siteverify import Siteverify  # noqa: E402
+
+REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+CONCURRENCY = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def body(index: int) -> dict[str, Any]:
+    return {
+        "request_type": "access",
+        "requester_role": "customer",
+        "name": f"Bench Person {index}",
+        "email": f"bench{index}@example.com",
+        "company": "Bench AG",
+        "message": "Welche Daten speichern Sie über mich?\n" * 20,
+        "language": "de",
+        "privacy_notice_accepted": True,
+        "captcha_token": f"bench-token-{index}",
+    }
+
+
+async def run(
+    client: httpx.AsyncClient, method: str, path: str, expected: int
+) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    counter = iter(range(REQUESTS))
+    failures = 0
+
+    async def worker() -> None:
+        nonlocal failures
+        for index in counter:
+            started = time.perf_counter()
+            if method == "POST":
+                response = await client.post(
+                    path, json=body(index), headers={"Idempotency-Key": uuid.uuid4().hex}
+                )
+            else:
+                response = await client.get(path)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != expected:
+                failures += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"{failures} of {REQUESTS} {method} {path} did not answer {expected}")
+    return elapsed, latencies
+
+
+def quantile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+def report(name: str, elapsed: float, latencies: list[float]) -> tuple[float, float, float]:
+    rps = len(latencies) / elapsed
+    p50, p99 = quantile(latencies, 0.50) * 1000, quantile(latencies, 0.99) * 1000
+    print(f"{name:<22} {rps:8.1f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
+    return rps, p50, p99
+
+
+async def main() -> None:
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp, Siteverify() as siteverify:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")},
+            "TRUSTCENTER_ENV": "development",
+            "TRUSTCENTER_VAR_DIR": tmp,
+            "TRUSTCENTER_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "TRUSTCENTER_DATA_KEYS": generate_key(),
+            "TRUSTCENTER_HCAPTCHA_SECRET": "0xbench",
+            "TRUSTCENTER_HCAPTCHA_SITEKEY": "bench-sitekey",
+            "TRUSTCENTER_HCAPTCHA_VERIFY_URL": siteverify.url,
+            "TRUSTCENTER_HCAPTCHA_HOSTNAMES": "127.0.0.1",
+            "TRUSTCENTER_RATE_LIMIT_CONTACT": "1000000/minute",
+            "TRUSTCENTER_LOG_LEVEL": "WARNING",
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "api.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            limits = httpx.Limits(max_connections=CONCURRENCY)
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+                for _ in range(200):
+                    try:
+                        if (await client.get("/api/health")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        await asyncio.sleep(0.1)
+                # Warm-up, then the two measurements.
+                await run(client, "GET", "/api/config", 200)
+                print(f"{REQUESTS} requests each, {CONCURRENCY} in flight, one uvicorn worker")
+                trivial = report("GET /api/config", *await run(client, "GET", "/api/config", 200))
+                contact = report(
+                    "POST /api/contact", *await run(client, "POST", "/api/contact", 201)
+                )
+            verified = len(siteverify.requests)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"siteverify calls: {verified}")
+    print(
+        f"contact / trivial: throughput {contact[0] / trivial[0]:.2f}x, "
+        f"p50 {contact[1] / trivial[1]:.1f}x, p99 {contact[2] / trivial[2]:.1f}x"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

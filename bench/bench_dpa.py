@@ -1,0 +1,185 @@
+"""DPA latency: `POST /api/dpa` (.docx and PDF) against the bare docxtpl render of the same
+template and context, measured in the same run, and how both grow with 10x and 100x the
+measures and subprocessors.
+
+    .venv/bin/python bench/bench_dpa.py [--docx N] [--pdf N]
+
+The endpoint runs in-process (ASGI, TestClient) with captcha in development mode and SQLite in
+a temporary directory, so the figures are the API's own cost: validation, context, render,
+conversion, hashing and the encrypted record. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fastapi.testclient import TestClient
+
+import api.routes.dpa as dpa_route
+from api.app import create_app
+from api.content import Content, get_content
+from api.crypto import generate_key
+from api.dpa.context import build_context
+from api.dpa.pdf import docx_to_pdf, find_soffice
+from api.dpa.render import render_docx, template_path
+from api.dpa.schemas import DpaRequest
+from api.settings import Settings
+from tests.dpa.sample import dpa_body
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return p50 * 1000, p99 * 1000
+
+
+def timed(action: Callable[[], Any], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def scaled(content: Content, factor: int) -> Content:
+    """The same content with every measure and every subprocessor repeated `factor` times."""
+    if factor == 1:
+        return content
+    toms = content.toms
+    categories = [
+        category.model_copy(
+            update={
+                "measures": [
+                    measure.model_copy(update={"id": f"{measure.id}_{i}"})
+                    for i in range(factor)
+                    for measure in category.measures
+                ]
+            }
+        )
+        for category in toms.categories
+    ]
+    groups = [
+        group.model_copy(
+            update={
+                "subprocessors": [
+                    entry.model_copy(update={"id": f"{entry.id}_{i}"})
+                    for i in range(factor)
+                    for entry in group.subprocessors
+                ]
+            }
+        )
+        for group in content.subprocessors.groups
+    ]
+    return Content(
+        company=content.company,
+        toms=toms.model_copy(update={"categories": categories}),
+        subprocessors=content.subprocessors.model_copy(update={"groups": groups}),
+        dpa=content.dpa,
+        examples=content.examples,
+    )
+
+
+def use_content(content: Content) -> None:
+    """Make the endpoint render from `content` (the scaled copies) instead of data/."""
+
+    def content_for(settings: Settings) -> Content:
+        return content
+
+    dpa_route.content_for = content_for
+
+
+def line(label: str, samples: list[float], base: float | None = None) -> float:
+    p50, p99 = percentiles(samples)
+    ratio = f"  x{p50 / base:5.2f} of bare render" if base else ""
+    print(f"  {label:<34} n={len(samples):>3}  p50 {p50:8.1f} ms  p99 {p99:8.1f} ms{ratio}")
+    return p50
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docx", type=int, default=40, help="requests per .docx series")
+    parser.add_argument("--pdf", type=int, default=8, help="requests per PDF series")
+    args = parser.parse_args()
+    logging.disable(logging.INFO)
+
+    base_content = get_content()
+    body = dpa_body("de")
+    request = DpaRequest.model_validate(body)
+    path = template_path("de")
+    issued = datetime.now(UTC).date()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            ENV="development",
+            VAR_DIR=Path(tmp),
+            DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+            DATA_KEYS=generate_key(),
+            RATE_LIMIT_DPA="1000000/minute",
+            OUTBOX_INTERVAL=0,
+        )
+        soffice = find_soffice(settings)
+        with TestClient(create_app(settings)) as client:
+            print(f"DPA generation (German template, {len(base_content.toms.measures())} measures,")
+            print(f"{len(base_content.subprocessors.all())} subprocessors at 1x); PDF: {soffice}")
+            for factor in (1, 10, 100):
+                content = scaled(base_content, factor)
+                use_content(content)
+                context = build_context(
+                    request, content, reference="DPA-2026-BENCH0", issued_on=issued
+                )
+                runs = max(3, args.docx // factor if factor > 1 else args.docx)
+                print(
+                    f"\n{factor}x: {len(content.toms.measures())} measures, "
+                    f"{len(content.subprocessors.all())} subprocessors"
+                )
+                render_docx(path, context)  # warm caches (template bytes, imports)
+                client.post("/api/dpa", json=body)
+                bare = line("bare docxtpl render", timed(partial(render_docx, path, context), runs))
+
+                def full(content: Content = content) -> None:
+                    built = build_context(
+                        request, content, reference="DPA-2026-BENCH0", issued_on=issued
+                    )
+                    render_docx(path, built)
+
+                line("context + render (no HTTP)", timed(full, runs), bare)
+
+                def post_docx() -> None:
+                    response = client.post("/api/dpa", json=body)
+                    assert response.status_code == 200, response.text
+
+                line("POST /api/dpa (.docx)", timed(post_docx, runs), bare)
+                if soffice is None:
+                    print("  PDF: LibreOffice not installed, skipped")
+                    continue
+                pdf_runs = max(2, args.pdf // factor) if factor > 1 else args.pdf
+                docx = render_docx(path, context)
+                line(
+                    "LibreOffice conversion only",
+                    timed(partial(docx_to_pdf, docx, soffice), pdf_runs),
+                    bare,
+                )
+
+                def post_pdf() -> None:
+                    response = client.post("/api/dpa", json=dpa_body("de", "pdf"))
+                    assert response.status_code == 200, response.text
+
+                line("POST /api/dpa (PDF)", timed(post_pdf, pdf_runs), bare)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Fill the marker comments in docs/*.md with facts from data/, in the page's language.
+
+A page says *where* a fact goes, e.g. ``<!-- trustcenter:measure authentication -->``; the fact
+itself is rendered from ``overrides/hooks/templates/<marker>.html`` (Markdown with HTML), so
+every measure, subprocessor and address is written once, in data/, and shows up the same on every
+page.
+An unknown marker or id stops the build rather than leaving a hole in a page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import trustcenter_build as build
+from babel import Locale
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from markupsafe import Markup, escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from api.content import Content, Lang, Text
+
+MARKER = re.compile(
+    r"<!--\s*trustcenter:(?P<name>[a-z][a-z-]*)(?:\s+(?P<arg>[A-Za-z0-9_.]+))?\s*-->"
+)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Characters Python-Markdown would read as markup; data is text, so they are escaped.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def markdown_text(value: object) -> Markup:
+    """Escape a data value for a Markdown context (HTML-escaped and markup-escaped)."""
+    # Safe: the value is HTML-escaped before the Markdown escapes are added.
+    return Markup(MARKDOWN_SPECIALS.sub(r"\\\1", str(escape(str(value)))))  # noqa: S704
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_text
+    return env
+
+
+ENV = _environment()
+
+
+def _long_date(value: date, lang: Lang) -> str:
+    return format_date(value, format="long", locale=lang)
+
+
+def _country(code: str, lang: Lang) -> str:
+    return str(Locale.parse(lang).territories.get(code, code))
+
+
+def _value(content: Content, path: str, lang: Lang) -> str:
+    """A single value by dotted path, e.g. ``company.subprocessor_objection_days``."""
+    current: Any = content
+    for part in path.split("."):
+        if not hasattr(current, part):
+            raise KeyError(path)
+        current = getattr(current, part)
+    if isinstance(current, Text):
+        return current(lang)
+    if isinstance(current, str | int):
+        return str(current)
+    raise KeyError(path)
+
+
+def render(name: str, arg: str | None, lang: Lang, content: Content, page_url: str) -> str:
+    """Render one marker in one language."""
+    if name == "value":
+        if arg is None:
+            raise KeyError("value needs a path")
+        return str(markdown_text(_value(content, arg, lang)))
+    try:
+        template = ENV.get_template(f"{name}.html")
+    except TemplateNotFound:
+        raise KeyError(f"unknown marker '{name}'") from None
+    measure = content.toms.measure(arg) if name == "measure" and arg else None
+    if name == "measure" and measure is None:
+        raise KeyError("measure needs an id")
+    return template.render(
+        lang=lang,
+        arg=arg,
+        measure=measure,
+        company=content.company,
+        toms=content.toms,
+        subprocessors=content.subprocessors,
+        long_date=lambda value: _long_date(value, lang),
+        country=lambda code: _country(code, lang),
+        root="/" + build.language_prefix(lang),
+        page_url=page_url,
+    )
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    content = build.load(config)
+    company = content.company
+    config.site_name = f"{company.name} Trust Center"
+    config.site_url = os.environ.get(build.SITE_URL_VAR) or f"{company.trust_center_url}/"
+    config.copyright = f"© {date.today().year} {company.legal_name}"
+    return config
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    lang = build.language(config)
+    content = build.content()
+
+    def replace(match: re.Match[str]) -> str:
+        try:
+            return render(match["name"], match["arg"], lang, content, page.url)
+        except KeyError as error:
+            raise PluginError(
+                f"{page.file.src_uri}: marker '{match[0]}': {error.args[0]} not found"
+            ) from None
+
+    return MARKER.sub(replace, markdown)

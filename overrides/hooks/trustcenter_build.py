@@ -1,0 +1,120 @@
+"""What the site hooks share: this build's content, the language being built, and the build's end.
+
+mkdocs-static-i18n builds German first and then, from inside German's ``on_post_build``, English
+into the same ``site/``. The content is therefore loaded once, in the first ``on_config``, and the
+hooks that write whole-site files wait for the outermost ``on_post_build``
+(:func:`is_site_complete`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from api.content import LANGUAGES, Content, ContentError, Lang, load_content
+
+ENV_VAR = "TRUSTCENTER_ENV"
+SITE_URL_VAR = "TRUSTCENTER_SITE_URL"
+API_ORIGIN_VAR = "TRUSTCENTER_API_ORIGIN"
+DEFAULT_LANGUAGE: Lang = LANGUAGES[0]
+
+
+@dataclass
+class BuildState:
+    content: Content | None = None
+    # Material renders 404.html once per language into the same path; each language's output is
+    # kept here and written to /404.html and /en/404.html when the whole site is built.
+    not_found_pages: dict[Lang, str] = field(default_factory=dict)
+
+
+STATE = BuildState()
+
+
+def _i18n(config: MkDocsConfig) -> Any:
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        raise PluginError("mkdocs.yml: the i18n plugin (mkdocs-static-i18n) is required")
+    return plugin
+
+
+def language(config: MkDocsConfig) -> Lang:
+    """The language of the pass being built (the i18n plugin sets the theme's language)."""
+    value = str(config.theme["language"])
+    if value not in LANGUAGES:
+        raise PluginError(f"mkdocs.yml: theme.language '{value}' is not one of {LANGUAGES}")
+    return value
+
+
+def language_prefix(lang: Lang) -> str:
+    """The URL path prefix of a language: '' for German at /, 'en/' for English at /en/."""
+    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+
+
+def is_first_pass(config: MkDocsConfig) -> bool:
+    i18n = _i18n(config)
+    return bool(i18n.current_language in (None, i18n.default_language))
+
+
+def is_site_complete(config: MkDocsConfig) -> bool:
+    """True in the outermost on_post_build, after every language has been written."""
+    return not _i18n(config).building
+
+
+def is_production() -> bool:
+    return os.environ.get(ENV_VAR, "development") == "production"
+
+
+def api_origin() -> str | None:
+    value = os.environ.get(API_ORIGIN_VAR, "").strip().rstrip("/")
+    return value or None
+
+
+def production_problems(content: Content) -> list[str]:
+    """Everything that keeps this content from being published."""
+    problems = [
+        f"{example}: still an example value (tagged !example)" for example in content.examples
+    ]
+    origin = api_origin()
+    if origin is None:
+        problems.append(f"{API_ORIGIN_VAR}: not set (the origin /api/* is rewritten to)")
+    else:
+        parts = urlsplit(origin)
+        if parts.scheme != "https" or not parts.netloc or parts.path not in ("", "/"):
+            problems.append(f"{API_ORIGIN_VAR}: '{origin}' is not an https origin")
+    return problems
+
+
+def load(config: MkDocsConfig) -> Content:
+    """Load and check the content at the start of the build, before site/ is touched."""
+    if STATE.content is not None and not is_first_pass(config):
+        return STATE.content
+    STATE.not_found_pages.clear()
+    try:
+        content = load_content()
+    except ContentError as error:
+        listed = "\n  ".join(error.problems)
+        raise PluginError(f"invalid content, nothing was built:\n  {listed}") from None
+    if is_production():
+        problems = production_problems(content)
+        if problems:
+            raise PluginError(
+                "production build refused, nothing was built:\n  " + "\n  ".join(problems)
+            )
+    STATE.content = content
+    return content
+
+
+def content() -> Content:
+    if STATE.content is None:
+        raise PluginError("the content was not loaded: is overrides/hooks/content_pages.py listed?")
+    return STATE.content
+
+
+def site_url(config: MkDocsConfig) -> str:
+    """The public URL of the site, with a trailing slash."""
+    return str(config.site_url or "/").rstrip("/") + "/"

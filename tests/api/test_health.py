@@ -1,0 +1,70 @@
+"""GET /api/health and GET /api/config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import register_health_check
+from tests.api.conftest import ClientFactory
+
+
+def test_health_reports_database_captcha_and_mail(client: TestClient) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    data = response.json()
+    assert {key: data[key] for key in ("status", "database", "captcha", "mail")} == {
+        "status": "ok",
+        "database": "reachable",
+        "captcha": "development",
+        "mail": "outbox-only",
+    }
+    assert isinstance(data["checks"], dict)
+
+
+def test_an_unreachable_database_is_a_503(make_client: ClientFactory, tmp_path: Path) -> None:
+    client = make_client(
+        DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        MIGRATE_ON_START=False,
+    )
+    response = client.get("/api/health")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+    assert response.json()["status"] == "degraded"
+
+
+def test_an_unreachable_database_refuses_submissions_without_a_500(
+    make_client: ClientFactory,
+) -> None:
+    from tests.api.conftest import valid_body
+
+    client = make_client(
+        DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        MIGRATE_ON_START=False,
+    )
+    response = client.post("/api/contact", json=valid_body(language="en"))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+
+
+def test_other_resources_can_add_checks(client: TestClient) -> None:
+    register_health_check(client.app, "extra", lambda: "available")  # type: ignore[arg-type]
+
+    def broken() -> str:
+        raise RuntimeError("soffice vanished")
+
+    register_health_check(client.app, "broken", broken)  # type: ignore[arg-type]
+    checks = client.get("/api/health").json()["checks"]
+    assert checks["extra"] == "available"
+    assert checks["broken"] == "error"
+
+
+def test_config_tells_the_form_what_it_needs(client: TestClient) -> None:
+    response = client.get("/api/config")
+    assert response.json() == {
+        "captcha": {"mode": "development", "sitekey": None},
+        "message_max_length": 5000,
+        "name_max_length": 200,
+    }
+    assert response.headers["cache-control"] == "no-cache"

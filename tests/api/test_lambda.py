@@ -1,0 +1,83 @@
+"""The AWS Lambda entry point: API Gateway events through Mangum, schedules drain the outbox."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from api.crypto import generate_key
+from api.settings import get_settings
+from tests.api.conftest import valid_body
+from tests.support.smtp import SmtpServer
+
+
+@pytest.fixture
+def handler_module(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
+    monkeypatch.setenv("TRUSTCENTER_DATABASE_URL", f"sqlite:///{tmp_path / 'lambda.db'}")
+    monkeypatch.setenv("TRUSTCENTER_DATA_KEYS", generate_key())
+    monkeypatch.setenv("TRUSTCENTER_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("TRUSTCENTER_OUTBOX_INTERVAL", "0")
+    get_settings.cache_clear()
+    sys.modules.pop("api.lambda_handler", None)
+    module = importlib.import_module("api.lambda_handler")
+    from api.db import migrate
+
+    migrate.upgrade(module.app.state.engine)  # `trustcenter migrate` at deploy time
+    yield module
+    sys.modules.pop("api.lambda_handler", None)
+    get_settings.cache_clear()
+
+
+def _event(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    raw = json.dumps(body).encode() if body is not None else b""
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "accept-language": "en"},
+        "requestContext": {
+            "http": {"method": method, "path": path, "sourceIp": "198.51.100.77", "protocol": "HTTP/1.1"},
+            "domainName": "api.trust.unoy.example",
+            "stage": "$default",
+            "requestId": "r1",
+            "accountId": "1",
+            "apiId": "a",
+        },
+        "body": base64.b64encode(raw).decode(),
+        "isBase64Encoded": True,
+    }
+
+
+def test_http_events_reach_the_app(handler_module: ModuleType) -> None:
+    health = handler_module.handler(_event("GET", "/api/health"), None)
+    assert health["statusCode"] == 200
+    assert json.loads(health["body"])["database"] == "reachable"
+    created = handler_module.handler(_event("POST", "/api/contact", valid_body()), None)
+    assert created["statusCode"] == 201, created
+    assert json.loads(created["body"])["reference"].startswith("PRV-")
+    assert created["headers"]["cache-control"] == "no-store"
+
+
+def test_a_schedule_event_drains_the_outbox(
+    handler_module: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler_module.handler(_event("POST", "/api/contact", valid_body()), None)
+    assert handler_module.handler({"source": "aws.events"}, None) == {
+        "sent": 0,
+        "failed": 0,
+        "kept": 2,
+    }
+    with SmtpServer() as smtp:
+        from api.mail.sender import parse_smtp_url
+
+        handler_module.app.state.mail_sender = parse_smtp_url(smtp.url)
+        assert handler_module.handler({"source": "aws.events"}, None)["sent"] == 2
+        assert len(smtp.wait_for(2)) == 2

@@ -1,0 +1,116 @@
+"""Rate limits per client address and per email, in memory and in Redis; whom to believe
+about the client address."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from api.client_address import resolve
+from api.crypto import generate_key
+from tests.api.conftest import ClientFactory, count, valid_body
+from tests.support.services import redis_url
+
+KEY = generate_key()  # both apps must derive the same rate-limit keys
+
+
+def test_the_address_limit_answers_429_with_retry_after(make_client: ClientFactory) -> None:
+    client = make_client(RATE_LIMIT_CONTACT="3/minute")
+    for index in range(3):
+        body = valid_body(email=f"p{index}@example.com")
+        assert client.post("/api/contact", json=body).status_code == 201
+    response = client.post("/api/contact", json=valid_body(email="p9@example.com", language="en"))
+    assert response.status_code == 429
+    retry_after = int(response.headers["retry-after"])
+    assert 1 <= retry_after <= 60
+    error = response.json()["error"]
+    assert error["code"] == "rate_limited"
+    assert f"try again in {retry_after} seconds" in error["message"]
+    assert count(client.app) == (3, 6)
+
+
+def test_another_address_is_not_limited(make_client: ClientFactory) -> None:
+    settings_kwargs = {"RATE_LIMIT_CONTACT": "1/minute", "TRUSTED_PROXIES": "10.0.0.1"}
+    client = make_client(peer=("10.0.0.1", 1234), **settings_kwargs)
+    first = {"X-Forwarded-For": "198.51.100.1"}
+    second = {"X-Forwarded-For": "198.51.100.2"}
+    assert (
+        client.post(
+            "/api/contact", json=valid_body(email="a@example.com"), headers=first
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/api/contact", json=valid_body(email="b@example.com"), headers=first
+        ).status_code
+        == 429
+    )
+    assert (
+        client.post(
+            "/api/contact", json=valid_body(email="c@example.com"), headers=second
+        ).status_code
+        == 201
+    )
+
+
+def test_the_email_limit_applies_across_addresses(make_client: ClientFactory) -> None:
+    client = make_client(
+        peer=("10.0.0.1", 1234), RATE_LIMIT_CONTACT="2/minute", TRUSTED_PROXIES="10.0.0.0/8"
+    )
+    codes = [
+        client.post(
+            "/api/contact",
+            json=valid_body(email="Same.Person@Example.com"),
+            headers={"X-Forwarded-For": f"198.51.100.{index}"},
+        ).status_code
+        for index in range(3)
+    ]
+    assert codes == [201, 201, 429]
+
+
+def test_an_untrusted_peer_cannot_spoof_its_address(make_client: ClientFactory) -> None:
+    client = make_client(peer=("203.0.113.50", 1234), RATE_LIMIT_CONTACT="1/minute")
+    spoofs = [{"X-Forwarded-For": f"198.51.100.{index}"} for index in range(2)]
+    codes = [
+        client.post(
+            "/api/contact", json=valid_body(email=f"x{index}@example.com"), headers=headers
+        ).status_code
+        for index, headers in enumerate(spoofs)
+    ]
+    assert codes == [201, 429]
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        ("203.0.113.9", None, [], "203.0.113.9"),
+        ("203.0.113.9", "198.51.100.1", [], "203.0.113.9"),  # nobody trusted
+        ("203.0.113.9", "198.51.100.1", ["10.0.0.0/8"], "203.0.113.9"),  # peer untrusted
+        ("10.0.0.2", "198.51.100.1", ["10.0.0.0/8"], "198.51.100.1"),
+        ("10.0.0.2", "6.6.6.6, 198.51.100.1, 10.0.0.3", ["10.0.0.0/8"], "198.51.100.1"),
+        ("10.0.0.2", "garbage", ["10.0.0.0/8"], "10.0.0.2"),
+        ("10.0.0.2", "[2001:db8::1]:443", ["10.0.0.0/8"], "2001:db8::1"),
+        ("::1", "2001:db8::7", ["::1"], "2001:db8::7"),
+    ],
+)
+def test_client_address_resolution(
+    peer: str, forwarded: str | None, trusted: list[str], expected: str
+) -> None:
+    assert resolve(peer, forwarded, trusted) == expected
+
+
+@pytest.mark.redis
+def test_limits_are_shared_through_redis(make_client: ClientFactory) -> None:
+    settings = {"RATE_LIMIT_STORAGE": redis_url(), "RATE_LIMIT_CONTACT": "2/minute"}
+    # Fresh keys: other test runs (and workers) share the Redis database.
+    unique = uuid.uuid4().int
+    peer = (f"198.18.{unique % 256}.{unique // 256 % 256}", 1)
+    one = make_client(peer=peer, DATA_KEYS=KEY, **settings)
+    two = make_client(peer=peer, DATA_KEYS=KEY, **settings)
+    email = f"{uuid.uuid4().hex}@example.com"
+    assert one.post("/api/contact", json=valid_body(email=email)).status_code == 201
+    assert two.post("/api/contact", json=valid_body(email=email)).status_code == 201
+    # The third, through either app, is over the shared limit.
+    assert one.post("/api/contact", json=valid_body(email=email)).status_code == 429

@@ -1,0 +1,110 @@
+"""Settings: development needs nothing; production refuses development defaults, naming each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from api.crypto import DataKeyError, cipher_from_settings, generate_key
+from api.settings import PRODUCTION_REQUIRED, Settings
+
+PRODUCTION = {
+    "ENV": "production",
+    "DATABASE_URL": "postgresql+psycopg://trustcenter@db.internal/trustcenter",
+    "DATA_KEYS": generate_key(),
+    "HCAPTCHA_SITEKEY": "sitekey",
+    "HCAPTCHA_SECRET": "0xsecret",
+    "SMTP_URL": "smtp+starttls://mailer:pw@smtp.internal:587",
+    "MAIL_FROM": "trustcenter@unoy.com",
+    "PRIVACY_INBOX": "privacy@unoy.com",
+    "RATE_LIMIT_STORAGE": "redis://cache.internal:6379/0",
+    "PUBLIC_URL": "https://trust.unoy.com",
+}
+
+
+def test_development_needs_no_configuration(tmp_path: Path) -> None:
+    settings = Settings(VAR_DIR=tmp_path)
+    assert settings.ENV == "development"
+    assert settings.database_url == f"sqlite:///{tmp_path.as_posix()}/trustcenter.db"
+    assert settings.captcha_mode == "development"
+    # a key is generated once and then reused
+    first = cipher_from_settings(settings).encrypt("x")
+    assert (tmp_path / "data.key").stat().st_mode & 0o777 == 0o600
+    assert cipher_from_settings(settings).decrypt(first) == "x"
+
+
+def test_production_with_everything_set_starts() -> None:
+    settings = Settings(**PRODUCTION)
+    assert settings.captcha_mode == "hcaptcha"
+    assert settings.captcha_hostnames == ["trust.unoy.com"]
+
+
+def test_production_names_every_development_default() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(ENV="production")
+    message = str(caught.value)
+    for name in PRODUCTION_REQUIRED:
+        assert f"TRUSTCENTER_{name}" in message
+
+
+@pytest.mark.parametrize("name", PRODUCTION_REQUIRED)
+def test_production_refuses_each_missing_setting(name: str) -> None:
+    values = {key: value for key, value in PRODUCTION.items() if key != name}
+    with pytest.raises(ValidationError) as caught:
+        Settings(**values)
+    assert f"TRUSTCENTER_{name}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("MAIL_FROM", "trustcenter@localhost", "MAIL_FROM is the development default"),
+        ("PRIVACY_INBOX", "privacy@localhost", "PRIVACY_INBOX is the development default"),
+        ("PUBLIC_URL", "http://trust.unoy.com", "PUBLIC_URL must use https"),
+        ("HCAPTCHA_VERIFY_URL", "http://127.0.0.1:9/x", "HCAPTCHA_VERIFY_URL must use https"),
+    ],
+)
+def test_production_refuses_unsafe_values(name: str, value: str, expected: str) -> None:
+    with pytest.raises(ValidationError, match=expected):
+        Settings(**{**PRODUCTION, name: value})
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTCENTER_RATE_LIMIT_CONTACT", "3/hour")
+    monkeypatch.setenv("TRUSTCENTER_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1")
+    monkeypatch.setenv("TRUSTCENTER_HCAPTCHA_HOSTNAMES", '["a.example", "b.example"]')
+    settings = Settings()
+    assert settings.RATE_LIMIT_CONTACT == "3/hour"
+    assert settings.TRUSTED_PROXIES == ["10.0.0.0/8", "192.0.2.1"]
+    assert settings.HCAPTCHA_HOSTNAMES == ["a.example", "b.example"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("RATE_LIMIT_CONTACT", "lots"),
+        ("RATE_LIMIT_DPA", "5 per fortnight"),
+        ("TRUSTED_PROXIES", "not-an-ip"),
+        ("PUBLIC_URL", "trust.unoy.com"),
+        ("ENV", "staging"),
+    ],
+)
+def test_malformed_values_are_refused(name: str, value: str) -> None:
+    with pytest.raises(ValidationError):
+        Settings(**{name: value})
+
+
+def test_a_malformed_data_key_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataKeyError):
+        cipher_from_settings(Settings(VAR_DIR=tmp_path, DATA_KEYS="not-a-key"))
+
+
+def test_production_never_generates_a_key(tmp_path: Path) -> None:
+    settings = Settings.model_construct(
+        ENV="production", VAR_DIR=tmp_path, DATA_KEYS=Settings().DATA_KEYS
+    )
+    with pytest.raises(DataKeyError):
+        cipher_from_settings(settings)
+    assert not (tmp_path / "data.key").exists()

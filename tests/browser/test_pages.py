@@ -1,0 +1,130 @@
+"""Every page in both languages, in Chromium, under the production headers of `make run`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import ConsoleMessage, Page, Request
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+SLUGS = ("", "toms", "subprocessors", "security", "dpa", "contact", "legal-notice", "privacy")
+LANGS = ("de", "en")
+OTHER = {"de": "en", "en": "de"}
+# Playwright's init scripts are not subject to the page's CSP, so this listener always runs.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+AXE = Axe()
+
+
+def path_of(lang: str, slug: str) -> str:
+    prefix = "/" if lang == "de" else f"/{lang}/"
+    return f"{prefix}{slug}/" if slug else prefix
+
+
+@dataclass
+class Recorder:
+    """Console errors, page errors and requests to any host but the server's."""
+
+    origin: str
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        page.on("console", self.console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("request", self.request)
+        page.add_init_script(RECORD_VIOLATIONS)
+
+    def console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def request(self, request: Request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign.append(request.url)
+
+
+@pytest.fixture
+def recorder(page: Page, live_server: str) -> Recorder:
+    recorder = Recorder(live_server)
+    recorder.attach(page)
+    return recorder
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("slug", SLUGS)
+def test_page(page: Page, live_server: str, recorder: Recorder, lang: str, slug: str) -> None:
+    response = page.goto(live_server + path_of(lang, slug), wait_until="networkidle")
+    assert response is not None and response.status == 200
+    # The production policy, with hCaptcha's origins only where a form needs them.
+    policy = response.headers["content-security-policy"]
+    assert ("https://*.hcaptcha.com" in policy) == (slug in ("contact", "dpa"))
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").count() == 1
+
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("window.__cspViolations") == []
+    assert recorder.errors == []
+    assert recorder.foreign == []
+
+    # The language switch leads to the same page in the other language.
+    other = OTHER[lang]
+    switch = page.locator(f"a.md-select__link[hreflang={other}]")
+    page.locator(".md-header__option .md-select").hover()
+    switch.click()
+    page.wait_for_load_state("networkidle")
+    assert urlsplit(page.url).path == path_of(other, slug)
+    assert page.locator("html").get_attribute("lang") == other
+    assert page.evaluate("window.__cspViolations") == []
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [("de", "Verschlüsselung", "/toms/"), ("en", "encryption", "/en/toms/")],
+)
+def test_search_finds_pages_in_the_readers_language(
+    page: Page, live_server: str, recorder: Recorder, lang: str, query: str, expected: str
+) -> None:
+    page.goto(live_server + path_of(lang, ""), wait_until="networkidle")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(query)
+    results = page.locator(".md-search-result__item a.md-search-result__link")
+    results.first.wait_for()
+    hrefs = [urlsplit(href).path for href in results.evaluate_all("els => els.map(e => e.href)")]
+    assert any(href == expected for href in hrefs), hrefs
+    if lang == "de":
+        assert not any(href.startswith("/en/") for href in hrefs), hrefs
+    else:
+        assert all(href.startswith("/en/") for href in hrefs), hrefs
+    assert page.evaluate("window.__cspViolations") == []
+    assert recorder.errors == []
+    assert recorder.foreign == []
+
+
+@pytest.mark.parametrize(("path", "lang"), [("/en/no-such-page/", "en"), ("/no-such-page/", "de")])
+def test_not_found_page_in_the_visitors_language(
+    page: Page, live_server: str, recorder: Recorder, path: str, lang: str
+) -> None:
+    response = page.goto(live_server + path, wait_until="networkidle")
+    assert response is not None and response.status == 404
+    assert page.locator("html").get_attribute("lang") == lang
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("window.__cspViolations") == []
+    # Chromium reports the 404 of the document itself as a console error; nothing else may fail.
+    assert [e for e in recorder.errors if "404" not in e] == []
+    assert recorder.foreign == []

@@ -1,0 +1,45 @@
+"""File names, references and the XML clean-up."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from api.dpa.filename import content_disposition, download_name
+from api.dpa.reference import is_reference, new_reference
+from api.dpa.sanitize import sanitize, xml_safe
+
+
+def test_download_name_is_safe_ascii() -> None:
+    name = download_name("Müller & Söhne <GmbH>", "DPA-2026-ABCDEF", "docx", ascii_only=True)
+    assert name == "UNOY-DPA-Muller-Sohne-GmbH-DPA-2026-ABCDEF.docx"
+    assert download_name("株式会社", "DPA-2026-ABCDEF", "pdf", ascii_only=True) == (
+        "UNOY-DPA-DPA-2026-ABCDEF.pdf"
+    )
+    assert download_name("Straße", "R", "docx", ascii_only=True) == "UNOY-DPA-Strasse-R.docx"
+
+
+def test_content_disposition_has_both_names() -> None:
+    header = content_disposition('Müller/"Söhne"\\..', "DPA-2026-ABCDEF", "docx")
+    assert header.isascii()
+    assert 'filename="UNOY-DPA-Muller-Sohne-DPA-2026-ABCDEF.docx"' in header
+    encoded = header.split("filename*=UTF-8''")[1]
+    decoded = unquote(encoded)
+    assert decoded.startswith("UNOY-DPA-Müller-") and decoded.endswith("-DPA-2026-ABCDEF.docx")
+    assert "/" not in decoded and '"' not in decoded and "\\" not in decoded
+
+
+def test_references_are_random_and_well_formed() -> None:
+    refs = {new_reference(2026) for _ in range(200)}
+    assert len(refs) == 200
+    assert all(is_reference(ref) for ref in refs)
+    assert not is_reference("PRV-2026-ABCDEF")
+
+
+def test_xml_illegal_characters_removed_everywhere() -> None:
+    assert xml_safe("a\x00b\x0bc\ufffed\ud800e\U0001f680") == "abcde\U0001f680"
+    assert xml_safe("tab\tand\nnewline") == "tab\tand\nnewline"
+    assert sanitize({"a": ["x\x01", ("y\uffff",)], "b": 3, "c": None}) == {
+        "a": ["x", ("y",)],
+        "b": 3,
+        "c": None,
+    }

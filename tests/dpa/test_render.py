@@ -1,0 +1,232 @@
+"""The filled document: every customer value exactly as typed, every measure and subprocessor
+in the document's language, the reference on every page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from docx.oxml.ns import qn
+
+from api.content import Content, Lang, get_content
+from api.dpa import issue
+from api.dpa.context import NONE, UnknownOptionError, build_context, long_date
+from api.dpa.schemas import DpaRequest
+from tests.dpa.sample import (
+    COUNTRY,
+    all_text,
+    body_texts,
+    customer_values,
+    dpa_body,
+    footer_texts,
+    header_texts,
+    open_docx,
+)
+
+REFERENCE = "DPA-2026-TEST23"
+ISSUED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+LANGS: tuple[Lang, ...] = ("de", "en")
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return get_content()
+
+
+def render(body: dict[str, Any], content: Content) -> bytes:
+    request = DpaRequest.model_validate(body)
+    return issue.render(request, content, reference=REFERENCE, issued_at=ISSUED)
+
+
+@pytest.fixture(scope="module", params=LANGS)
+def rendered(request: pytest.FixtureRequest, content: Content) -> tuple[Lang, str, list[str]]:
+    lang: Lang = request.param
+    document = open_docx(render(dpa_body(lang), content))
+    return lang, all_text(document), body_texts(document)
+
+
+def test_every_customer_value_appears_exactly(rendered: tuple[Lang, str, list[str]]) -> None:
+    lang, text, _ = rendered
+    values = customer_values(dpa_body(lang)["customer"])
+    assert len(values) == 14
+    for value in values:
+        assert value in text, value
+    assert COUNTRY[lang] in text
+    # escaped once, not twice: the XML entity must not leak into the text
+    assert "&amp;" not in text and "&lt;" not in text
+
+
+def test_customer_signatory_and_unoy_signatory_in_the_signature_block(
+    rendered: tuple[Lang, str, list[str]], content: Content
+) -> None:
+    lang, _, paragraphs = rendered
+    company = content.company
+    assert "Jörg Müller" in paragraphs and "Geschäftsführer" in paragraphs
+    assert company.signatory.name in paragraphs
+    assert company.signatory.position(lang) in paragraphs
+    place = {"de": "Ort, Datum:", "en": "Place, date:"}[lang]
+    blanks = [p for p in paragraphs if p.startswith(place)]
+    assert len(blanks) == 2 and all(p.rstrip().endswith("_") for p in blanks)
+
+
+def _other(lang: Lang) -> Lang:
+    return "en" if lang == "de" else "de"
+
+
+def test_annex_iii_holds_every_measure_in_the_documents_language(
+    rendered: tuple[Lang, str, list[str]], content: Content
+) -> None:
+    lang, text, paragraphs = rendered
+    measures = content.toms.measures()
+    assert measures
+    for measure in measures:
+        assert f"{measure.title(lang)}: {measure.text(lang)}" in paragraphs, measure.id
+        other = measure.text(_other(lang))
+        if other != measure.text(lang):
+            assert other not in text, f"{measure.id} also in the other language"
+    for area in content.toms.areas:
+        assert area.title(lang) in paragraphs
+    for category in content.toms.categories:
+        assert category.title(lang) in paragraphs
+
+
+def test_annex_iv_holds_every_subprocessor_in_the_documents_language(
+    rendered: tuple[Lang, str, list[str]], content: Content
+) -> None:
+    lang, text, paragraphs = rendered
+    entries = content.subprocessors.all()
+    assert entries
+    for entry in entries:
+        assert entry.name in paragraphs
+        assert entry.purpose(lang) in paragraphs
+        assert entry.service(lang) in paragraphs
+        for location in (entry.location_us, entry.location_eu):
+            if location is not None:
+                assert any(p.rstrip("*") == location(lang) for p in paragraphs), location
+        for note in entry.notes:
+            assert note(lang) in text
+    for group in content.subprocessors.groups:
+        assert group.title(lang) in paragraphs
+    assert long_date(content.subprocessors.version, lang) in text
+    base = content.company.trust_center_url + ("" if lang == "de" else "/en")
+    assert f"{base}/subprocessors/" in text
+    assert f"{base}/subprocessors.atom" in text
+
+
+def test_transfers_name_each_mechanism_from_the_data(
+    rendered: tuple[Lang, str, list[str]], content: Content
+) -> None:
+    lang, text, _ = rendered
+    third_country = [e for e in content.subprocessors.all() if e.location_us is not None]
+    assert third_country
+    for entry in third_country:
+        assert entry.location_us is not None
+        mechanism = entry.transfer_mechanism(lang) if entry.transfer_mechanism else NONE
+        assert f"{entry.name} ({entry.location_us(lang)}): {mechanism}" in text
+
+
+def test_article_28_content_from_data(
+    rendered: tuple[Lang, str, list[str]], content: Content
+) -> None:
+    lang, text, _ = rendered
+    dpa = content.dpa
+    for value in (dpa.subject_matter, dpa.duration, dpa.nature_and_purpose):
+        assert value(lang) in text
+    for option in dpa.data_subject_categories + dpa.personal_data_categories:
+        assert (option.label(lang) in text) == option.default, option.id
+    assert f"{content.company.subprocessor_objection_days}" in text
+    assert content.company.legal_name in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reference_and_versions_on_every_page(lang: Lang, content: Content) -> None:
+    document = open_docx(render(dpa_body(lang), content))
+    headers = header_texts(document)
+    assert headers and all(REFERENCE in h for h in headers if h.strip())
+    footers = footer_texts(document)
+    assert any(content.dpa.template_version in f for f in footers)
+    # "page X of Y" as fields Word and LibreOffice fill in on every page
+    for section in document.sections:
+        instructions = [
+            node.text.strip() for node in section.footer._element.iter(qn("w:instrText"))
+        ]
+        assert instructions == ["PAGE", "NUMPAGES"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_optional_fields_left_out(lang: Lang, content: Content) -> None:
+    body = dpa_body(lang)
+    for key in ("register", "vat_id", "dpo"):
+        del body["customer"][key]
+    del body["customer"]["contact"]["phone"]
+    text = all_text(open_docx(render(body, content)))
+    assert "Handelsgericht" not in text and "ATU12345678" not in text
+    assert "Ülkü" not in text and "+43 1" not in text
+    assert "None" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_processing_choices(lang: Lang, content: Content) -> None:
+    dpa = content.dpa
+    subjects = [o for o in dpa.data_subject_categories if not o.default][:1]
+    data = [o for o in dpa.personal_data_categories if not o.default][:1]
+    body = dpa_body(
+        lang,
+        processing={
+            "data_subjects": [o.id for o in subjects],
+            "data_categories": [o.id for o in data],
+            "special_categories": True,
+        },
+    )
+    text = all_text(open_docx(render(body, content)))
+    for option in dpa.data_subject_categories + dpa.personal_data_categories:
+        assert (option.label(lang) in text) == (option in subjects + data), option.id
+    assert "Art. 9" in text
+
+
+def test_unknown_processing_option_is_refused(content: Content) -> None:
+    body = dpa_body("en", processing={"data_subjects": ["martians"]})
+    with pytest.raises(UnknownOptionError) as raised:
+        render(body, content)
+    assert raised.value.field == "processing.data_subjects"
+
+
+TRICKY = [
+    "Müller & Söhne <GmbH>",
+    "\"Quoted\" 'single' „deutsch“ «guillemets»",
+    "{{ 7*7 }} {% if true %}jinja{% endif %} {# comment #}",
+    "{_{ docxtpl escapes }_} {_% too %_}",
+    "<w:p><w:r><w:t>xml</w:t></w:r></w:p> ]]> &amp; &#123;",
+    "شركة الأمثلة ذ.م.م",  # right-to-left
+    "株式会社サンプル 🚀👩‍💻",
+    "  spaced   inside  ",
+]
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_what_was_typed_appears_as_typed(value: str, content: Content) -> None:
+    body = dpa_body("de")
+    body["customer"]["legal_name"] = value
+    body["customer"]["signatory"]["position"] = value
+    text = all_text(open_docx(render(body, content)))
+    expected = value.strip()
+    # legal name: parties, annex I, signature block; position: annex I (twice), signatures
+    assert text.count(expected) >= 4
+
+
+def test_xml_illegal_characters_are_removed(content: Content) -> None:
+    body = dpa_body("en")
+    body["customer"]["city"] = "Wi\ufffeen\uffff"
+    text = all_text(open_docx(render(body, content)))
+    assert "Wien" in text
+
+
+def test_context_uses_the_documents_language(content: Content) -> None:
+    request = DpaRequest.model_validate(dpa_body("en"))
+    context = build_context(request, content, reference=REFERENCE, issued_on=ISSUED.date())
+    assert context["issued_on"] == "26 November 2026"
+    assert context["customer"]["country"] == "Austria"
+    de = DpaRequest.model_validate(dpa_body("de"))
+    context = build_context(de, content, reference=REFERENCE, issued_on=ISSUED.date())
+    assert context["issued_on"] == "26. November 2026"
