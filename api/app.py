@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 
 from api.captcha import CaptchaVerifier
 from api.crypto import cipher_from_settings
@@ -110,10 +110,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 async def _api_fallback(request: Request, rest: str) -> None:
+    # Mounts (the static site at "/") answer every path; only API routes count here.
     others = [
         route
         for route in request.app.router.routes
-        if not (isinstance(route, APIRoute) and route.endpoint is _api_fallback)
+        if not isinstance(route, Mount)
+        and not (isinstance(route, APIRoute) and route.endpoint is _api_fallback)
     ]
     allowed = sorted(
         method

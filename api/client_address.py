@@ -53,6 +53,18 @@ def resolve(peer: str | None, forwarded_for: str | None, trusted: Sequence[str])
     return str(client)
 
 
-def client_address(request: Request, trusted: Sequence[str]) -> str:
+def client_address(request: Request, trusted: Sequence[str], header: str = "") -> str:
     peer = request.client.host if request.client else None
+    if header and peer:
+        # A proxy that states the client in a header of its own (Netlify:
+        # X-Nf-Client-Connection-Ip) is believed only when the request comes from it.
+        peer_ip = _parse(peer)
+        stated = _parse(request.headers.get(header, ""))
+        networks = _networks(tuple(trusted))
+        if (
+            peer_ip is not None
+            and stated is not None
+            and any(peer_ip in network for network in networks)
+        ):
+            return str(stated)
     return resolve(peer, request.headers.get("x-forwarded-for"), trusted)

@@ -51,7 +51,8 @@ def get_rate_limiter(request: Request) -> RateLimiter:
 
 
 def get_client_address(request: Request) -> str:
-    return client_address(request, request.app.state.settings.TRUSTED_PROXIES)
+    settings = request.app.state.settings
+    return client_address(request, settings.TRUSTED_PROXIES, settings.CLIENT_ADDRESS_HEADER)
 
 
 def get_accept_lang(request: Request) -> Lang:

@@ -80,15 +80,19 @@ class BodySizeLimit:
                 if not message.get("more_body", False):
                     break
         if too_large:
-            lang = negotiate(headers.get("accept-language"))
-            response = error_json(413, "payload_too_large", lang, headers={"Connection": "close"})
+            response = error_json(
+                413,
+                "payload_too_large",
+                negotiate(headers.get("accept-language")),
+                headers={"Connection": "close"},
+            )
             await response(scope, receive, send)
             return
         body = b"".join(chunks)
-        lang = _body_language(body)
-        if lang is not None:
+        body_lang = _body_language(body)
+        if body_lang is not None:
             # Errors raised before the route parses the body (429, 503) still speak it.
-            scope.setdefault("state", {})["lang"] = lang
+            scope.setdefault("state", {})["lang"] = body_lang
         replayed = False
 
         async def replay() -> Message:
@@ -142,10 +146,12 @@ class ApiHeaders:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            code = status.get("code", "-")
             access_logger.info(
                 "%s %s %s %.1fms",
                 scope.get("method"),
-                path,
-                status.get("code", "-"),
+                # An unknown path is whatever someone typed, personal data included.
+                "<unknown path>" if code == 404 else path,
+                code,
                 (time.perf_counter() - started) * 1000,
             )

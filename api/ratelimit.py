@@ -61,7 +61,8 @@ def rate_limit(setting: str, namespace: str | None = None) -> Callable[[Request]
     def dependency(request: Request) -> None:
         state = request.app.state
         limit = str(getattr(state.settings, setting))
-        address = client_address(request, state.settings.TRUSTED_PROXIES)
+        settings = state.settings
+        address = client_address(request, settings.TRUSTED_PROXIES, settings.CLIENT_ADDRESS_HEADER)
         state.rate_limiter.hit(limit, namespace or setting.lower(), address)
 
     return dependency

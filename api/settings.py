@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     RATE_LIMIT_DPA: str = "5/minute"
     # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed.
     TRUSTED_PROXIES: Annotated[list[str], NoDecode] = []
+    # A header in which a trusted proxy states the client address, e.g. Netlify's
+    # X-Nf-Client-Connection-Ip; empty means X-Forwarded-For.
+    CLIENT_ADDRESS_HEADER: str = ""
 
     PUBLIC_URL: str = DEV_PUBLIC_URL
     MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)

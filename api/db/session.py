@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITER_LOCK_TIMEOUT = 10.0
+HOLDS_WRITER = "trustcenter_holds_writer_lock"
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -27,9 +30,41 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
+    # Writers in this process queue on a lock instead of polling SQLite's busy handler, which
+    # sleeps in growing steps and made the slowest requests wait seconds under load. A plain
+    # Lock (not RLock): FastAPI may end a session in another thread than it began. A thread
+    # that waits too long (e.g. it nests transactions) goes on without it: SQLite's own
+    # locking still decides, the lock only makes waiting fair.
+    writer = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if writer.acquire(timeout=WRITER_LOCK_TIMEOUT):
+            connection.info[HOLDS_WRITER] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection)
+            raise
+
+    def _release(connection: Any) -> None:
+        try:
+            info = connection.info
+        except exc.SQLAlchemyError:  # invalidated: the pool's invalidate event released it
+            return
+        if info.pop(HOLDS_WRITER, False):
+            writer.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
+
+    def _release_record(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+        # A connection that goes back to the pool or breaks mid-transaction must not keep it.
+        if record is not None and record.info.pop(HOLDS_WRITER, False):
+            writer.release()
+
+    event.listen(engine, "checkin", _release_record)
+    event.listen(engine, "invalidate", _release_record)
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:

@@ -65,33 +65,40 @@ def _country(code: str, lang: Lang) -> str:
     return str(Locale.parse(lang).territories.get(code, code))
 
 
+class MarkerError(LookupError):
+    """A marker that names no template, measure or value."""
+
+
 def _value(content: Content, path: str, lang: Lang) -> str:
     """A single value by dotted path, e.g. ``company.subprocessor_objection_days``."""
     current: Any = content
     for part in path.split("."):
-        if not hasattr(current, part):
-            raise KeyError(path)
+        if part.startswith("_") or not hasattr(current, part):
+            raise MarkerError(f"unknown value '{path}'")
         current = getattr(current, part)
     if isinstance(current, Text):
         return current(lang)
-    if isinstance(current, str | int):
-        return str(current)
-    raise KeyError(path)
+    if isinstance(current, str | int | date):
+        return current.isoformat() if isinstance(current, date) else str(current)
+    raise MarkerError(f"'{path}' is not a single value")
 
 
 def render(name: str, arg: str | None, lang: Lang, content: Content, page_url: str) -> str:
     """Render one marker in one language."""
     if name == "value":
         if arg is None:
-            raise KeyError("value needs a path")
+            raise MarkerError("a value marker needs a path")
         return str(markdown_text(_value(content, arg, lang)))
     try:
         template = ENV.get_template(f"{name}.html")
     except TemplateNotFound:
-        raise KeyError(f"unknown marker '{name}'") from None
-    measure = content.toms.measure(arg) if name == "measure" and arg else None
-    if name == "measure" and measure is None:
-        raise KeyError("measure needs an id")
+        raise MarkerError(f"unknown marker '{name}'") from None
+    measure = None
+    if name == "measure":
+        try:
+            measure = content.toms.measure(arg or "")
+        except KeyError:
+            raise MarkerError(f"unknown measure '{arg}'") from None
     return template.render(
         lang=lang,
         arg=arg,
@@ -122,9 +129,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     def replace(match: re.Match[str]) -> str:
         try:
             return render(match["name"], match["arg"], lang, content, page.url)
-        except KeyError as error:
-            raise PluginError(
-                f"{page.file.src_uri}: marker '{match[0]}': {error.args[0]} not found"
-            ) from None
+        except MarkerError as error:
+            raise PluginError(f"{page.file.src_uri}: marker '{match[0]}': {error}") from None
 
     return MARKER.sub(replace, markdown)

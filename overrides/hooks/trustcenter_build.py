@@ -56,8 +56,8 @@ def language_prefix(lang: Lang) -> str:
 
 
 def is_first_pass(config: MkDocsConfig) -> bool:
-    i18n = _i18n(config)
-    return bool(i18n.current_language in (None, i18n.default_language))
+    """True in the outermost build (German); the i18n plugin builds English from inside it."""
+    return not _i18n(config).building
 
 
 def is_site_complete(config: MkDocsConfig) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -283,3 +284,25 @@ def test_the_openapi_document_and_docs_are_under_api(client: TestClient) -> None
     assert {"201", "400", "413", "422", "429", "503"} <= set(responses)
     assert client.get("/api/docs").status_code == 200
     assert re.search(r"openapi\.json", client.get("/api/docs").text)
+
+
+def test_unknown_api_paths_stay_json_with_the_site_mounted(
+    make_client: ClientFactory, tmp_path: Path
+) -> None:
+    from api.site_server import mount_site
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>site</h1>", encoding="utf-8")
+    (site / "404.html").write_text("<h1>not here</h1>", encoding="utf-8")
+    client = make_client()
+    mount_site(client.app, site)  # type: ignore[arg-type]
+    assert client.get("/").status_code == 200
+    for method, path, status in (
+        ("GET", "/api/nope", 404),
+        ("GET", "/api/contact", 405),
+        ("POST", "/api/health", 405),
+    ):
+        response = client.request(method, path)
+        assert response.status_code == status, (method, path)
+        assert response.json()["error"]["code"] in ("not_found", "method_not_allowed")

@@ -6,6 +6,7 @@ import base64
 import importlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,7 +20,7 @@ from tests.support.smtp import SmtpServer
 
 
 @pytest.fixture
-def handler_module(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
+def handler_module(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ModuleType]:
     monkeypatch.setenv("TRUSTCENTER_DATABASE_URL", f"sqlite:///{tmp_path / 'lambda.db'}")
     monkeypatch.setenv("TRUSTCENTER_DATA_KEYS", generate_key())
     monkeypatch.setenv("TRUSTCENTER_VAR_DIR", str(tmp_path))
@@ -44,7 +45,12 @@ def _event(method: str, path: str, body: dict[str, Any] | None = None) -> dict[s
         "rawQueryString": "",
         "headers": {"content-type": "application/json", "accept-language": "en"},
         "requestContext": {
-            "http": {"method": method, "path": path, "sourceIp": "198.51.100.77", "protocol": "HTTP/1.1"},
+            "http": {
+                "method": method,
+                "path": path,
+                "sourceIp": "198.51.100.77",
+                "protocol": "HTTP/1.1",
+            },
             "domainName": "api.trust.unoy.example",
             "stage": "$default",
             "requestId": "r1",

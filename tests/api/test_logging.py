@@ -6,6 +6,7 @@ import logging
 import socket
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.api.conftest import ClientFactory, valid_body
 from tests.support.siteverify import Siteverify
@@ -87,3 +88,12 @@ def test_an_unreachable_verifier_logs_no_personal_data(
     text = _app_log(caplog)
     assert "captcha verifier unreachable" in text
     _assert_clean(text)
+
+
+def test_unknown_paths_are_not_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        assert client.get("/api/inquiries/wilhelmina.zwetschgenbaum@example.net").status_code == 404
+    # (httpx's own log line here is the test client's, not the server's)
+    server = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("api"))
+    assert "GET <unknown path> 404" in server
+    _assert_clean(server)

@@ -81,7 +81,7 @@ def test_the_acknowledgement_speaks_the_senders_language_and_names_the_due_date(
     ack = _by_recipient(smtp.wait_for(2))[body["email"]]
     text = _text(ack)
     assert str(ack["Subject"]) == f"Ihre Datenschutzanfrage {receipt['reference']}"
-    year, month, day = (int(part) for part in receipt["due_by"].split("-"))
+    year, _month, day = (int(part) for part in receipt["due_by"].split("-"))
     assert f"{day}. " in text and str(year) in text
     assert "Antwort spätestens bis" in text
     assert "im Auftrag seines Kunden" in text  # UNOY is the processor here

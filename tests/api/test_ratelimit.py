@@ -82,6 +82,38 @@ def test_an_untrusted_peer_cannot_spoof_its_address(make_client: ClientFactory) 
     assert codes == [201, 429]
 
 
+def test_a_proxy_header_is_believed_only_from_a_trusted_proxy(
+    make_client: ClientFactory,
+) -> None:
+    settings = {
+        "RATE_LIMIT_CONTACT": "1/minute",
+        "TRUSTED_PROXIES": "0.0.0.0/0,::/0",
+        "CLIENT_ADDRESS_HEADER": "X-Nf-Client-Connection-Ip",
+    }
+    client = make_client(peer=("203.0.113.1", 1), **settings)
+
+    def send(address: str, email: str) -> int:
+        headers = {"X-Nf-Client-Connection-Ip": address, "X-Forwarded-For": "6.6.6.6"}
+        response = client.post("/api/contact", json=valid_body(email=email), headers=headers)
+        return int(response.status_code)
+
+    assert send("198.51.100.1", "a@example.com") == 201
+    assert send("198.51.100.1", "b@example.com") == 429
+    assert send("198.51.100.2", "c@example.com") == 201
+    untrusted = make_client(
+        peer=("203.0.113.1", 1), **{**settings, "TRUSTED_PROXIES": "10.0.0.0/8"}
+    )
+    codes = [
+        untrusted.post(
+            "/api/contact",
+            json=valid_body(email=f"u{i}@example.com"),
+            headers={"X-Nf-Client-Connection-Ip": f"198.51.100.{i}"},
+        ).status_code
+        for i in range(2)
+    ]
+    assert codes == [201, 429]  # the header from an untrusted peer changes nothing
+
+
 @pytest.mark.parametrize(
     ("peer", "forwarded", "trusted", "expected"),
     [

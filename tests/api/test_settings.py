@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from pydantic import ValidationError
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 from api.crypto import DataKeyError, cipher_from_settings, generate_key
 from api.settings import PRODUCTION_REQUIRED, Settings
 
-PRODUCTION = {
+PRODUCTION: dict[str, Any] = {
     "ENV": "production",
     "DATABASE_URL": "postgresql+psycopg://trustcenter@db.internal/trustcenter",
     "DATA_KEYS": generate_key(),
@@ -51,7 +52,7 @@ def test_production_names_every_development_default() -> None:
 
 @pytest.mark.parametrize("name", PRODUCTION_REQUIRED)
 def test_production_refuses_each_missing_setting(name: str) -> None:
-    values = {key: value for key, value in PRODUCTION.items() if key != name}
+    values: dict[str, Any] = {key: value for key, value in PRODUCTION.items() if key != name}
     with pytest.raises(ValidationError) as caught:
         Settings(**values)
     assert f"TRUSTCENTER_{name}" in str(caught.value)
@@ -93,7 +94,7 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 )
 def test_malformed_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(ValidationError):
-        Settings(**{name: value})
+        Settings(**cast(dict[str, Any], {name: value}))
 
 
 def test_a_malformed_data_key_is_refused(tmp_path: Path) -> None:
