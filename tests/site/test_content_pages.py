@@ -1,0 +1,161 @@
+"""Every fact of data/ appears on the pages that render it, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.content import Content, Lang
+from tests.site.conftest import article_text, normalize, page_path
+from tests.support.site_build import Build
+
+pytestmark = pytest.mark.xdist_group("site")
+
+SECURITY_MEASURES = (
+    "authentication",
+    "authorization",
+    "api_access",
+    "encryption",
+    "network_access_control",
+    "static_code_analysis",
+    "detection",
+    "response",
+    "infrastructure_availability",
+    "fault_tolerance",
+    "replication_backups",
+    "disaster_recovery",
+)
+
+
+def text_of(site: Build, lang: Lang, slug: str) -> str:
+    return article_text(page_path(site.site_dir, lang, slug).read_text(encoding="utf-8"))
+
+
+def test_every_measure_on_the_toms_page(site: Build, content: Content, lang: Lang) -> None:
+    text = text_of(site, lang, "toms")
+    html = page_path(site.site_dir, lang, "toms").read_text(encoding="utf-8")
+    assert normalize(content.toms.title(lang)) in text
+    for area in content.toms.areas:
+        assert area.title(lang) in text
+    for category in content.toms.categories:
+        assert normalize(category.title(lang)) in text
+        if category.intro:
+            assert normalize(category.intro(lang)) in text
+    measures = content.toms.measures()
+    # The source's fifteen measures, in its order.
+    assert [m.id for m in measures] == [
+        "outsourced_processing",
+        "physical_security",
+        "authentication",
+        "authorization",
+        "api_access",
+        "network_access_control",
+        "static_code_analysis",
+        "product_access",
+        "encryption",
+        "detection",
+        "response",
+        "infrastructure_availability",
+        "fault_tolerance",
+        "replication_backups",
+        "disaster_recovery",
+    ]
+    for measure in measures:
+        assert normalize(measure.title(lang)) in text, measure.id
+        assert normalize(measure.text(lang)) in text, measure.id
+        assert f'id="{measure.id}"' in html
+
+
+def test_measures_keep_the_source_order(site: Build, content: Content, lang: Lang) -> None:
+    text = text_of(site, lang, "toms")
+    positions = [text.index(normalize(m.text(lang))) for m in content.toms.measures()]
+    assert positions == sorted(positions)
+
+
+def test_security_page_renders_its_measures(site: Build, content: Content, lang: Lang) -> None:
+    text = text_of(site, lang, "security")
+    for measure_id in SECURITY_MEASURES:
+        measure = content.toms.measure(measure_id)
+        assert normalize(measure.text(lang)) in text, measure_id
+    assert content.company.security_contact.email in text
+
+
+def test_every_subprocessor_on_the_subprocessors_page(
+    site: Build, content: Content, lang: Lang
+) -> None:
+    text = text_of(site, lang, "subprocessors")
+    html = page_path(site.site_dir, lang, "subprocessors").read_text(encoding="utf-8")
+    entries = content.subprocessors.all()
+    assert {entry.id for entry in entries} == {
+        "aws",
+        "hubspot",
+        "userflow",
+        "unlayer",
+        "stripe",
+        "frogged",
+    }
+    for group in content.subprocessors.groups:
+        assert group.title(lang) in text
+        assert normalize(group.intro(lang)) in text
+        table = html[html.index(f'id="{group.id}"') :]
+        table = table[: table.index("</table>")]
+        for entry in group.subprocessors:
+            assert f'<tr id="{entry.id}">' in table
+            assert entry.name in text
+            assert entry.purpose(lang) in text
+            assert entry.service(lang) in text
+            for location in (entry.location_us, entry.location_eu):
+                if location is not None:
+                    assert location(lang) in table
+            for note in entry.notes:
+                assert normalize(note(lang)) in text
+            for category in entry.data_categories:
+                assert category(lang) in text
+            if entry.transfer_mechanism:
+                assert normalize(entry.transfer_mechanism(lang)) in text
+    none = {"de": "keiner", "en": "none"}[lang]
+    assert f'<span class="tc-none">{none}</span>' in html
+
+
+def test_change_log_and_exports_on_the_subprocessors_page(
+    site: Build, content: Content, lang: Lang
+) -> None:
+    html = page_path(site.site_dir, lang, "subprocessors").read_text(encoding="utf-8")
+    log = html[html.index('data-tc="changelog"') :]
+    log = log[: log.index("</table>")]
+    assert log.count("<tr>") == len(content.subprocessors.changelog) + 1
+    for change in content.subprocessors.changelog:
+        assert f'<time datetime="{change.effective_date.isoformat()}">' in log
+        assert change.summary(lang) in log
+    assert 'href="/subprocessors.json"' in html
+    assert 'href="/subprocessors.schema.json"' in html
+    assert 'href="/subprocessors.atom"' in html
+    assert 'href="/en/subprocessors.atom"' in html
+
+
+def test_legal_notice_and_privacy_from_company_data(
+    site: Build, content: Content, lang: Lang
+) -> None:
+    company = content.company
+    legal = text_of(site, lang, "legal-notice")
+    for value in (
+        company.legal_name,
+        company.address.street,
+        f"{company.address.postal_code} {company.address.city}",
+        company.email,
+        *company.managing_directors,
+    ):
+        assert value in legal
+    if company.commercial_register:
+        assert company.commercial_register in legal
+    if company.vat_id:
+        assert company.vat_id in legal
+    privacy = text_of(site, lang, "privacy")
+    for value in (
+        company.privacy_contact.email,
+        company.dpo.name,
+        company.dpo.email,
+        normalize(company.supervisory_authority(lang)),
+    ):
+        assert value in privacy
+    for word in ("hCaptcha", "Netlify", "eu-central-1", "Cookies" if lang == "de" else "cookies"):
+        assert word in privacy
