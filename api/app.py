@@ -22,7 +22,7 @@ from api.dpa.pdf import health_check as pdf_health_check
 from api.errors import install_error_handlers
 from api.mail.outbox import run_outbox_loop
 from api.mail.sender import sender_from_settings
-from api.middleware import ApiHeaders, BodySizeLimit
+from api.middleware import ApiHeaders, BodySizeLimit, CatchUnexpected
 from api.ratelimit import RateLimiter
 from api.routes import config as config_routes
 from api.routes import contact, dpa, health
@@ -89,7 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_health_check(app, "pdf", pdf_health_check(settings))
 
     install_error_handlers(app)
+    # The last added runs first: headers and the access log around everything, then the catch.
     app.add_middleware(BodySizeLimit, max_bytes=settings.MAX_BODY_BYTES)
+    app.add_middleware(CatchUnexpected)
     app.add_middleware(ApiHeaders, hsts=not settings.is_development)
 
     api = APIRouter(prefix=API_PREFIX)

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from api.crypto import Cipher, cipher_from_settings
+from api.cli_support import (
+    FormatOption,
+    Store,
+    check_format,
+    emit_json,
+    emit_record,
+    emit_rows,
+    not_found,
+    open_store,
+    short_time,
+)
 from api.db import migrate as migrations
 from api.db import models as _models  # noqa: F401 (registers every encrypted table)
 from api.db.encrypted import rotate_all
-from api.db.session import create_db_engine, session_factory
 from api.dpa.cli import app as dpa_app
 from api.inquiries import service
 from api.mail import outbox as mail_outbox
 from api.mail.sender import sender_from_settings
-from api.settings import Settings, get_settings
+from api.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, help="UNOY Trust Center: privacy inquiries and the API.")
 inquiries_app = typer.Typer(no_args_is_help=True, help="Privacy inquiries.")
@@ -30,31 +36,9 @@ app.add_typer(inquiries_app, name="inquiries")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(dpa_app, name="dpa")
 
-FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
 
-
-@dataclass
-class Context:
-    settings: Settings
-    engine: Engine
-    factory: sessionmaker[Session]
-    cipher: Cipher
-
-
-def _context() -> Context:
-    settings = get_settings()
-    engine = create_db_engine(settings.database_url)
-    migrations.upgrade(engine)
-    return Context(settings, engine, session_factory(engine), cipher_from_settings(settings))
-
-
-def _emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _check_format(value: str) -> None:
-    if value not in ("table", "json"):
-        raise typer.BadParameter("use table or json", param_hint="--format")
+def _context() -> Store:
+    return open_store(get_settings())
 
 
 @inquiries_app.command("list")
@@ -66,41 +50,34 @@ def inquiries_list(
     format: FormatOption = "table",
 ) -> None:
     """List inquiries by due date (metadata only; no personal data)."""
-    _check_format(format)
+    check_format(format)
     ctx = _context()
     rows = service.list_inquiries(ctx.factory, status=status, due_within=due_within)
-    if format == "json":
-        _emit_json([row.as_json() for row in rows])
-        return
-    if not rows:
-        typer.echo("no inquiries")
-        return
-    typer.echo(f"{'reference':<16} {'status':<7} {'due by':<10} {'received':<16} type / role")
-    for row in rows:
-        typer.echo(
-            f"{row.reference:<16} {row.status:<7} {row.due_by.isoformat():<10} "
-            f"{row.received_at:%Y-%m-%d %H:%M} {row.request_type} / {row.requester_role}"
-        )
+    emit_rows(
+        [row.as_json() for row in rows],
+        format,
+        empty="no inquiries",
+        header=f"{'reference':<16} {'status':<7} {'due by':<10} {'received':<16} type / role",
+        line=_inquiry_line,
+    )
+
+
+def _inquiry_line(row: Mapping[str, Any]) -> str:
+    return (
+        f"{row['reference']:<16} {row['status']:<7} {row['due_by']:<10} "
+        f"{short_time(row['received_at'])} {row['request_type']} / {row['requester_role']}"
+    )
 
 
 @inquiries_app.command("show")
 def inquiries_show(reference: str, format: FormatOption = "table") -> None:
     """Show one inquiry, decrypted."""
-    _check_format(format)
+    check_format(format)
     ctx = _context()
     view = service.get_inquiry(ctx.factory, ctx.cipher, reference.strip().upper())
     if view is None:
-        typer.echo(f"no inquiry {reference}", err=True)
-        raise typer.Exit(1)
-    data = view.as_json()
-    if format == "json":
-        _emit_json(data)
-        return
-    message = data.pop("message")
-    for key, value in data.items():
-        typer.echo(f"{key + ':':<16} {value if value is not None else '-'}")
-    typer.echo("message:")
-    typer.echo(message)
+        not_found("inquiry", reference)
+    emit_record(view.as_json(), format, last="message", width=16)
 
 
 @inquiries_app.command("close")
@@ -109,8 +86,7 @@ def inquiries_close(reference: str) -> None:
     ctx = _context()
     view = service.close_inquiry(ctx.factory, reference.strip().upper())
     if view is None:
-        typer.echo(f"no inquiry {reference}", err=True)
-        raise typer.Exit(1)
+        not_found("inquiry", reference)
     typer.echo(f"{view.reference} closed")
 
 
@@ -120,9 +96,8 @@ def inquiries_export(reference: str) -> None:
     ctx = _context()
     view = service.get_inquiry(ctx.factory, ctx.cipher, reference.strip().upper())
     if view is None:
-        typer.echo(f"no inquiry {reference}", err=True)
-        raise typer.Exit(1)
-    _emit_json(view.as_json())
+        not_found("inquiry", reference)
+    emit_json(view.as_json())
 
 
 @outbox_app.command("list")
@@ -131,7 +106,7 @@ def outbox_list(
     format: FormatOption = "table",
 ) -> None:
     """List queued and sent mail (no addresses or text)."""
-    _check_format(format)
+    check_format(format)
     ctx = _context()
     rows = mail_outbox.list_messages(ctx.factory, status)
     data = [
@@ -148,17 +123,14 @@ def outbox_list(
         }
         for row in rows
     ]
-    if format == "json":
-        _emit_json(data)
-        return
-    if not data:
-        typer.echo("outbox empty")
-        return
-    for item in data:
-        typer.echo(
-            f"{item['id']:>6} {item['status']:<8} {item['attempts']:>3}x "
-            f"{item['kind']:<26} {item['reference'] or '-':<16} {item['last_error'] or ''}"
-        )
+    emit_rows(data, format, empty="outbox empty", line=_outbox_line)
+
+
+def _outbox_line(item: Mapping[str, Any]) -> str:
+    return (
+        f"{item['id']:>6} {item['status']:<8} {item['attempts']:>3}x "
+        f"{item['kind']:<26} {item['reference'] or '-':<16} {item['last_error'] or ''}"
+    )
 
 
 @outbox_app.command("retry")

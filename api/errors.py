@@ -170,6 +170,15 @@ class ApiError(Exception):
         self.params = dict(params or {})
 
 
+def store_unavailable(reason: BaseException | str) -> ApiError:
+    """The store could not take the request: 503 with Retry-After, the same for every
+    resource. Only the exception's type is logged: a database error quotes the row's values."""
+    logger.error(
+        "store unavailable (%s)", reason if isinstance(reason, str) else type(reason).__name__
+    )
+    return ApiError(503, "service_unavailable", headers={"Retry-After": "30"})
+
+
 def request_lang(request: Request, body: object = None) -> Lang:
     """The body's `language` when known, else Accept-Language."""
     lang = getattr(request.state, "lang", None)
@@ -279,7 +288,8 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
-    # Only the exception type: its text may carry submitted data.
+    # Only the exception type: its text may carry submitted data. (Under /api the
+    # CatchUnexpected middleware answers first; this covers anything outside it.)
     logger.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
     return error_json(500, "internal_error", request_lang(request))
 

@@ -14,9 +14,10 @@ logging.basicConfig(
     format="%(asctime)s %(levelname)s %(name)s: %(message)s",
 )
 
-SITE_DIR = Path(__file__).resolve().parent.parent / "site"
+DEFAULT_SITE_DIR = Path(__file__).resolve().parent.parent / "site"
 
 app = create_app()
-if SITE_DIR.is_dir():
+site_dir = get_settings().SITE_DIR or DEFAULT_SITE_DIR
+if site_dir.is_dir():
     # After the API routes, so /api/* never falls through to static files.
-    mount_site(app, SITE_DIR)
+    mount_site(app, site_dir)

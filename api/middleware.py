@@ -1,5 +1,6 @@
 """ASGI middleware for everything under /api: a body size limit, security headers (Netlify's
-header rules do not reach proxied responses) and an access log without client addresses."""
+header rules do not reach proxied responses), an access log without client addresses, and a
+last catch for unexpected errors."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_json
+from api.errors import error_json, request_lang
 from api.i18n import Lang, as_lang, negotiate
 
 access_logger = logging.getLogger("api.access")
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api"
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -38,7 +41,7 @@ def _body_language(body: bytes) -> Lang | None:
         return None
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         return None
     return as_lang(data.get("language")) if isinstance(data, dict) else None
 
@@ -103,6 +106,40 @@ class BodySizeLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class CatchUnexpected:
+    """Answer an unexpected error with the JSON 500 and keep it from the server.
+
+    Starlette's outermost middleware re-raises every exception after its handler has answered,
+    and uvicorn (or Mangum) then logs it with its text and traceback, where submitted data can
+    appear (a value quoted by a driver or a validator). Only the type is logged here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_api(scope):
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:  # the last line: whatever it is, it must not escape
+            logger.error(
+                "unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope["path"]
+            )
+            if not started:
+                response = error_json(500, "internal_error", request_lang(Request(scope)))
+                await response(scope, receive, send)
 
 
 class ApiHeaders:

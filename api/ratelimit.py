@@ -22,10 +22,25 @@ from api.errors import ApiError
 
 logger = logging.getLogger(__name__)
 
+# redis-py waits forever for a silent server by default; a request must not (the limiter
+# then lets it through, see `hit`). `?socket_timeout=` in the URL still wins.
+STORAGE_TIMEOUT_SECONDS = 2.0
+_REDIS_SCHEMES = ("redis", "rediss", "redis+unix")
+
+
+def storage_options(uri: str) -> dict[str, float | str | bool]:
+    scheme = uri.partition("://")[0].lower()
+    if scheme in _REDIS_SCHEMES:
+        return {
+            "socket_timeout": STORAGE_TIMEOUT_SECONDS,
+            "socket_connect_timeout": STORAGE_TIMEOUT_SECONDS,
+        }
+    return {}
+
 
 class RateLimiter:
     def __init__(self, storage_uri: str, digest: Callable[[str], str]) -> None:
-        self.storage = storage_from_string(storage_uri)
+        self.storage = storage_from_string(storage_uri, **storage_options(storage_uri))
         self._strategy = MovingWindowRateLimiter(self.storage)
         self._digest = digest
 

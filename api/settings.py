@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     VAR_DIR: Path = Path("var")
     # The content YAML directory (`data/`); None means the repository's own.
     DATA_DIR: Path | None = None
+    # The built site that `make run` serves at /; None means the repository's `site/`.
+    SITE_DIR: Path | None = None
 
     # Empty means SQLite under VAR_DIR (development only).
     DATABASE_URL: str = ""

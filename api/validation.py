@@ -11,12 +11,23 @@ import unicodedata
 from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 from api.errors import register_messages
 
 _MULTILINE_ALLOWED = frozenset("\n\t")
+
+NAME_MAX = 200
+CAPTCHA_TOKEN_MAX = 8192
 
 
 def _bad_char(ch: str, *, multiline: bool) -> bool:
@@ -99,6 +110,24 @@ Email = Annotated[
 Accepted = Annotated[
     StrictBool, AfterValidator(check_accepted), Field(json_schema_extra={"const": True})
 ]
+
+# A person's name, wherever a form asks for one.
+PersonName = Annotated[SingleLine, Field(max_length=NAME_MAX)]
+
+# The hCaptcha response (api.captcha checks it); use as `captcha_token: CaptchaToken = None`.
+CaptchaToken = Annotated[
+    str | None,
+    Field(
+        max_length=CAPTCHA_TOKEN_MAX,
+        description="The hCaptcha response; may be omitted in development mode.",
+    ),
+]
+
+
+class StrictModel(BaseModel):
+    """A request body: an unknown field is an error the person sees, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 register_messages(

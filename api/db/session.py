@@ -14,6 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# libpq waits for a silent server for as long as the OS keeps the connection (minutes): a
+# request must fail (503) soon instead, and /api/health must answer.
+POSTGRES_CONNECT_TIMEOUT = 5
 WRITER_LOCK_TIMEOUT = 10.0
 HOLDS_WRITER = "trustcenter_holds_writer_lock"
 
@@ -80,6 +83,11 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         _sqlite_setup(engine)
         return engine
+    if "connect_timeout" not in parsed.query:  # the URL's own value wins
+        kwargs["connect_args"] = {
+            "connect_timeout": POSTGRES_CONNECT_TIMEOUT,
+            **kwargs.get("connect_args", {}),
+        }
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 20)

@@ -1,5 +1,7 @@
 """Issue one DPA: render, convert if asked, hash, record. Nothing is stored unless the file
-is ready to be sent, so a failed render or conversion leaves no record behind."""
+is ready to be sent, so a failed render or conversion leaves no record behind; a store that
+cannot take the record answers 503 like the contact endpoint, and no file is sent without
+its record."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.content import Content
@@ -19,10 +21,11 @@ from api.db.dpa import DpaRecord
 from api.db.session import transaction
 from api.dpa import pdf
 from api.dpa.context import build_context, chosen_ids, data_digest, data_version
-from api.dpa.reference import new_reference
 from api.dpa.render import DOCX_MEDIA_TYPE, render_docx, template_path, template_sha256
 from api.dpa.schemas import DpaRequest
+from api.errors import store_unavailable
 from api.inquiries.deadline import local_day
+from api.reference import DPA, new_reference
 
 REFERENCE_ATTEMPTS = 5
 
@@ -69,8 +72,8 @@ def issue(
     issued_at = utcnow()
     path = template_path(request.language, template_dir)
     template_hash = template_sha256(path)
-    for attempt in range(REFERENCE_ATTEMPTS):
-        reference = new_reference(issued_at.year)
+    for _ in range(REFERENCE_ATTEMPTS):
+        reference = new_reference(DPA, issued_at.year)
         body = render(
             request,
             content,
@@ -108,9 +111,9 @@ def issue(
                 session.add(record)
         except IntegrityError:
             # A reference drawn twice (1 in ~900 million): draw again, the document names it.
-            if attempt + 1 == REFERENCE_ATTEMPTS:
-                raise
             continue
+        except SQLAlchemyError as exc:
+            raise store_unavailable(exc) from None
         pdf_out = request.format == "pdf"
         return IssuedDpa(
             reference=reference,
@@ -120,4 +123,4 @@ def issue(
             extension="pdf" if pdf_out else "docx",
             sha256=digest,
         )
-    raise AssertionError("unreachable")
+    raise store_unavailable("no unused reference drawn")

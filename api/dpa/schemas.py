@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from babel import Locale
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from api.errors import register_messages
-from api.validation import BlankToNone, Email, SingleLine
+from api.validation import BlankToNone, CaptchaToken, Email, PersonName, SingleLine, StrictModel
 
-CAPTCHA_TOKEN_MAX = 8192
 OPTIONS_MAX = 50
 
 # Babel also knows regions that are not countries (EU, UN, "world" 001, ...) and codes that
@@ -36,7 +35,6 @@ def _country(value: str) -> str:
     return code
 
 
-Name = Annotated[SingleLine, Field(max_length=200)]
 Position = Annotated[SingleLine, Field(max_length=200)]
 Street = Annotated[SingleLine, Field(max_length=200)]
 PostalCode = Annotated[SingleLine, Field(max_length=20)]
@@ -44,32 +42,32 @@ City = Annotated[SingleLine, Field(max_length=100)]
 Register = Annotated[Annotated[SingleLine, Field(max_length=200)] | None, BlankToNone]
 VatId = Annotated[Annotated[SingleLine, Field(max_length=50)] | None, BlankToNone]
 Phone = Annotated[Annotated[SingleLine, Field(max_length=50)] | None, BlankToNone]
-Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
+Country = Annotated[
+    str,
+    Field(min_length=2, max_length=2, json_schema_extra={"enum": sorted(COUNTRY_CODES)}),
+    AfterValidator(_country),
+]
 OptionId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ContactPerson(Strict):
-    name: Name
+class ContactPerson(StrictModel):
+    name: PersonName
     position: Position
     email: Email
     phone: Phone = None
 
 
-class DataProtectionOfficer(Strict):
-    name: Name
+class DataProtectionOfficer(StrictModel):
+    name: PersonName
     email: Email
 
 
-class Signatory(Strict):
-    name: Name
+class Signatory(StrictModel):
+    name: PersonName
     position: Position
 
 
-class Customer(Strict):
+class Customer(StrictModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     legal_name: Annotated[
@@ -87,7 +85,7 @@ class Customer(Strict):
     signatory: Signatory
 
 
-class Processing(Strict):
+class Processing(StrictModel):
     """Choices from `data/dpa.yml`; a list left out means that file's defaults."""
 
     data_subjects: Annotated[list[OptionId], Field(min_length=1, max_length=OPTIONS_MAX)] | None = (
@@ -99,18 +97,12 @@ class Processing(Strict):
     special_categories: bool = False
 
 
-class DpaRequest(Strict):
+class DpaRequest(StrictModel):
     language: Literal["de", "en"]
     format: Literal["docx", "pdf"] = "docx"
     customer: Customer
     processing: Processing = Field(default_factory=Processing)
-    captcha_token: Annotated[
-        str | None,
-        Field(
-            max_length=CAPTCHA_TOKEN_MAX,
-            description="The hCaptcha response; may be omitted in development mode.",
-        ),
-    ] = None
+    captcha_token: CaptchaToken = None
 
 
 register_messages(

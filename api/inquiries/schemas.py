@@ -6,14 +6,21 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from api.validation import Accepted, BlankToNone, Email, MultiLine, SingleLine
+from api.validation import (
+    Accepted,
+    BlankToNone,
+    CaptchaToken,
+    Email,
+    MultiLine,
+    PersonName,
+    SingleLine,
+    StrictModel,
+)
 
-NAME_MAX = 200
 COMPANY_MAX = 200
 MESSAGE_MAX = 5000
-CAPTCHA_TOKEN_MAX = 8192
 
 
 class RequestType(StrEnum):
@@ -36,12 +43,10 @@ class RequesterRole(StrEnum):
     other = "other"
 
 
-class ContactRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ContactRequest(StrictModel):
     request_type: RequestType
     requester_role: RequesterRole
-    name: Annotated[SingleLine, Field(max_length=NAME_MAX)]
+    name: PersonName
     email: Email
     company: Annotated[Annotated[SingleLine, Field(max_length=COMPANY_MAX)] | None, BlankToNone] = (
         None
@@ -51,13 +56,7 @@ class ContactRequest(BaseModel):
     privacy_notice_accepted: Annotated[
         Accepted, Field(description="Must be true: the person has read the privacy notice.")
     ]
-    captcha_token: Annotated[
-        str | None,
-        Field(
-            max_length=CAPTCHA_TOKEN_MAX,
-            description="The hCaptcha response; may be omitted in development mode.",
-        ),
-    ] = None
+    captcha_token: CaptchaToken = None
     website: Annotated[
         str | None,
         Field(max_length=200, description="Spam trap: people leave it empty, bots fill it."),

@@ -17,14 +17,14 @@ from api.db.base import utcnow
 from api.db.inquiry import Inquiry
 from api.db.outbox import OutboxMessage
 from api.db.session import transaction
-from api.errors import ApiError
+from api.errors import store_unavailable
 from api.i18n import Lang, as_lang
 from api.inquiries.deadline import due_by as deadline
 from api.inquiries.labels import CONTROLLER_NOTICE
-from api.inquiries.reference import new_reference
 from api.inquiries.schemas import ContactReceipt, ContactRequest
 from api.mail import compose
 from api.mail.outbox import enqueue
+from api.reference import INQUIRY, new_reference
 from api.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -52,12 +52,7 @@ def find_by_idempotency_key(factory: sessionmaker[Session], key: str) -> Contact
             )
             return receipt(row) if row is not None else None
     except SQLAlchemyError as exc:
-        raise _store_unavailable(exc) from None
-
-
-def _store_unavailable(exc: BaseException) -> ApiError:
-    logger.error("store unavailable (%s)", type(exc).__name__)
-    return ApiError(503, "service_unavailable", headers={"Retry-After": "30"})
+        raise store_unavailable(exc) from None
 
 
 def submit(
@@ -74,7 +69,7 @@ def submit(
     for _ in range(REFERENCE_ATTEMPTS):
         received_at = utcnow()
         row = Inquiry(
-            reference=new_reference(received_at.year),
+            reference=new_reference(INQUIRY, received_at.year),
             request_type=data.request_type.value,
             requester_role=data.requester_role.value,
             language=data.language,
@@ -99,12 +94,12 @@ def submit(
                     return existing, False
             continue  # a reference collision: draw another
         except SQLAlchemyError as exc:
-            raise _store_unavailable(exc) from None
+            raise store_unavailable(exc) from None
         logger.info("inquiry %s stored (%s)", row.reference, row.request_type)
         if settings.SMTP_URL.get_secret_value() == "":
             logger.info("inquiry %s: mail kept in the outbox (no SMTP_URL)", row.reference)
         return receipt(row), True
-    raise ApiError(503, "service_unavailable")
+    raise store_unavailable("no unused reference drawn")
 
 
 def _enqueue_mails(
@@ -123,22 +118,18 @@ def _enqueue_mails(
         message=data.message,
     )
     sender, inbox = settings.MAIL_FROM, settings.PRIVACY_INBOX
-    enqueue(
-        session,
-        cipher,
-        compose.notification(mail, sender=sender, privacy_inbox=inbox),
-        kind="inquiry.notification",
-        reference=row.reference,
-        inquiry_id=row.id,
-    )
-    enqueue(
-        session,
-        cipher,
-        compose.acknowledgement(mail, sender=sender, privacy_inbox=inbox),
-        kind="inquiry.acknowledgement",
-        reference=row.reference,
-        inquiry_id=row.id,
-    )
+    for kind, build in (
+        ("inquiry.notification", compose.notification),
+        ("inquiry.acknowledgement", compose.acknowledgement),
+    ):
+        enqueue(
+            session,
+            cipher,
+            build(mail, sender=sender, privacy_inbox=inbox),
+            kind=kind,
+            reference=row.reference,
+            inquiry_id=row.id,
+        )
 
 
 # The privacy team's operations (see api.cli) ----------------------------------------------

@@ -8,7 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import SettingsDep
-from api.inquiries.schemas import MESSAGE_MAX, NAME_MAX
+from api.inquiries.schemas import MESSAGE_MAX
+from api.validation import NAME_MAX
 
 router = APIRouter(tags=["config"])
 

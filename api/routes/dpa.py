@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+import anyio
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.captcha import CaptchaVerifier
 from api.content import Content, Option, get_content, load_content
+from api.crypto import Cipher
 from api.deps import CaptchaDep, CipherDep, ClientAddressDep, SessionFactoryDep, SettingsDep
 from api.dpa import pdf
 from api.dpa.context import (
@@ -31,6 +35,18 @@ from api.settings import Settings
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["dpa"])
+
+# A DPA holds a thread while it renders, and up to pdf.TIMEOUT_SECONDS while LibreOffice
+# converts. DPA work runs on threads of its own, at most this many at once, so a burst of DPA
+# requests queues here instead of taking every thread of the pool the other routes share.
+DPA_THREADS = pdf.MAX_PARALLEL + 1
+
+
+def dpa_limiter(app: FastAPI) -> anyio.CapacityLimiter:
+    limiter: anyio.CapacityLimiter | None = getattr(app.state, "dpa_limiter", None)
+    if limiter is None:  # made on first use, inside the app's event loop
+        limiter = app.state.dpa_limiter = anyio.CapacityLimiter(DPA_THREADS)
+    return limiter
 
 
 @lru_cache(maxsize=4)
@@ -96,7 +112,7 @@ def dpa_options(
     },
     dependencies=[Depends(rate_limit("RATE_LIMIT_DPA", "dpa-address"))],
 )
-def create_dpa(
+async def create_dpa(
     body: DpaRequest,
     request: Request,
     settings: SettingsDep,
@@ -106,6 +122,19 @@ def create_dpa(
     address: ClientAddressDep,
 ) -> Response:
     request.state.lang = body.language
+    work = partial(_create_dpa, body, settings, factory, cipher, captcha, address)
+    return await anyio.to_thread.run_sync(work, limiter=dpa_limiter(request.app))
+
+
+def _create_dpa(
+    body: DpaRequest,
+    settings: Settings,
+    factory: sessionmaker[Session],
+    cipher: Cipher,
+    captcha: CaptchaVerifier,
+    address: str,
+) -> Response:
+    """Blocking: captcha check, render, conversion, record."""
     content = content_for(settings)
     try:
         check_processing(body.processing, content)

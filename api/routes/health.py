@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import anyio
 from fastapi import APIRouter, Request
@@ -23,6 +23,19 @@ class Health(BaseModel):
     checks: dict[str, str]
 
 
+def _probe(state: Any) -> tuple[bool, dict[str, str]]:
+    """Blocking (a database round trip; checks such as looking up LibreOffice on PATH): run
+    in a worker thread, never on the event loop."""
+    reachable = database_reachable(state.engine)
+    checks: dict[str, str] = {}
+    for name, check in state.health_checks.items():
+        try:
+            checks[name] = str(check())
+        except Exception:  # a broken check reports itself, it does not break health
+            checks[name] = "error"
+    return reachable, checks
+
+
 @router.get(
     "/health",
     response_model=Health,
@@ -30,13 +43,7 @@ class Health(BaseModel):
 )
 async def health(request: Request) -> JSONResponse:
     state = request.app.state
-    reachable = await anyio.to_thread.run_sync(database_reachable, state.engine)
-    checks: dict[str, str] = {}
-    for name, check in state.health_checks.items():
-        try:
-            checks[name] = str(check())
-        except Exception:  # a broken check reports itself, it does not break health
-            checks[name] = "error"
+    reachable, checks = await anyio.to_thread.run_sync(_probe, state)
     body = Health(
         status="ok" if reachable else "degraded",
         database="reachable" if reachable else "unreachable",

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import trustcenter_build as build
-from babel import Locale
-from babel.dates import format_date
+from announcements import announcements
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
@@ -55,14 +54,6 @@ def _environment() -> Environment:
 
 
 ENV = _environment()
-
-
-def _long_date(value: date, lang: Lang) -> str:
-    return format_date(value, format="long", locale=lang)
-
-
-def _country(code: str, lang: Lang) -> str:
-    return str(Locale.parse(lang).territories.get(code, code))
 
 
 class MarkerError(LookupError):
@@ -106,8 +97,9 @@ def render(name: str, arg: str | None, lang: Lang, content: Content, page_url: s
         company=content.company,
         toms=content.toms,
         subprocessors=content.subprocessors,
-        long_date=lambda value: _long_date(value, lang),
-        country=lambda code: _country(code, lang),
+        announcements=announcements(content.subprocessors),
+        long_date=lambda value: build.long_date(value, lang),
+        country=lambda code: build.country_name(code, lang),
         root="/" + build.language_prefix(lang),
         page_url=page_url,
     )

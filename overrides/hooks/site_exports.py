@@ -16,7 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import trustcenter_build as build
-from babel.dates import format_date
+from announcements import Announcement, announcements
 from feedgen.feed import FeedGenerator
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -118,24 +118,28 @@ def _midnight(value: date) -> datetime:
     return datetime.combine(value, time(), tzinfo=UTC)
 
 
-def _change_text(change: Change, lang: Lang, name: str) -> str:
+def _names(item: Announcement) -> str:
+    return ", ".join(entry.name for entry in item.subprocessors)
+
+
+def _change_text(item: Announcement, lang: Lang) -> str:
     words = FEED_TEXT[lang]
-    notice, effective = change.notice_date, change.effective_date
+    notice, effective = item.notice_date, item.effective_date
     return (
-        f"{name}: {words[change.kind]}. {change.summary(lang)}\n"
-        f"{words['notice']}: {notice.isoformat()} ({format_date(notice, 'long', locale=lang)})\n"
-        f"{words['effective']}: {effective.isoformat()} "
-        f"({format_date(effective, 'long', locale=lang)})"
+        f"{_names(item)}: {words[item.kind]}. {item.summary(lang)}\n"
+        f"{words['notice']}: {build.long_date(notice, lang)} ({notice.isoformat()})\n"
+        f"{words['effective']}: {build.long_date(effective, lang)} ({effective.isoformat()})"
     )
 
 
 def atom_feed(content: Content, lang: Lang, site: str) -> bytes:
+    """The change log as a feed: one entry per announcement (see announcements.py)."""
     company = content.company
     words = FEED_TEXT[lang]
     prefix = build.language_prefix(lang)
     page = f"{site}{prefix}subprocessors/"
     host = urlsplit(site).hostname or "localhost"
-    changes = content.subprocessors.changelog
+    items = announcements(content.subprocessors)
 
     feed = FeedGenerator()
     feed.id(f"{site}{prefix}{FEED_PATH}")
@@ -146,21 +150,21 @@ def atom_feed(content: Content, lang: Lang, site: str) -> bytes:
     feed.link(href=page, rel="alternate", type="text/html", hreflang=lang)
     feed.language(lang)
     # Deterministic: the feed changes only when the change log does.
-    feed.updated(_midnight(max(change.notice_date for change in changes)))
-    for change in changes:
-        name = content.subprocessors.get(change.subprocessor).name
+    feed.updated(_midnight(max(item.notice_date for item in items)))
+    for item in items:
+        ids = "+".join(entry.id for entry in item.subprocessors)
         entry = feed.add_entry(order="append")
         entry.id(
-            f"tag:{host},{change.notice_date.isoformat()}:subprocessors:"
-            f"{change.kind}:{change.subprocessor}:{change.effective_date.isoformat()}"
+            f"tag:{host},{item.notice_date.isoformat()}:subprocessors:"
+            f"{item.kind}:{ids}:{item.effective_date.isoformat()}"
         )
-        entry.title(f"{name}: {words[change.kind]}")
+        entry.title(f"{_names(item)}: {words[item.kind]}")
         entry.link(href=f"{page}#changelog", rel="alternate", type="text/html")
-        entry.published(_midnight(change.notice_date))
-        entry.updated(_midnight(change.notice_date))
-        entry.summary(change.summary(lang))
-        entry.content(_change_text(change, lang, name), type="text")
-        entry.category(term=change.kind, label=words[change.kind])
+        entry.published(_midnight(item.notice_date))
+        entry.updated(_midnight(item.notice_date))
+        entry.summary(item.summary(lang))
+        entry.content(_change_text(item, lang), type="text")
+        entry.category(term=item.kind, label=words[item.kind])
     return bytes(feed.atom_str(pretty=True))
 
 

@@ -21,6 +21,9 @@ from tests.support.services import postgres_database
 SettingsFactory = Callable[..., Settings]
 ClientFactory = Callable[..., TestClient]
 
+# A body nested deeper than the JSON parser recurses, with a `language` to look for.
+TOO_DEEP = b'{"language": "en", "x": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"
+
 
 def valid_body(**changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {

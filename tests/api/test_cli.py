@@ -13,6 +13,7 @@ from api.cli import app as cli
 from api.crypto import generate_key
 from api.settings import get_settings
 from tests.api.conftest import ClientFactory, valid_body
+from tests.support.aio import in_own_thread
 from tests.support.smtp import SmtpServer
 
 runner = CliRunner()
@@ -38,7 +39,8 @@ def env(
 
 def run(*args: str) -> Any:
     get_settings.cache_clear()
-    return runner.invoke(cli, list(args))
+    # `outbox retry` runs asyncio.run(), which needs a thread without a running event loop.
+    return in_own_thread(lambda: runner.invoke(cli, list(args)))
 
 
 @pytest.fixture

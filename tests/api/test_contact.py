@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.inquiries.deadline import due_by
-from api.inquiries.reference import PATTERN
-from tests.api.conftest import ClientFactory, count, valid_body
+from api.reference import INQUIRY, pattern
+from tests.api.conftest import TOO_DEEP, ClientFactory, count, valid_body
 
 ALL_TYPES = [
     "access",
@@ -33,7 +33,7 @@ def test_an_inquiry_gets_a_reference_and_its_due_date(client: TestClient) -> Non
     response = client.post("/api/contact", json=valid_body())
     assert response.status_code == 201, response.text
     data = response.json()
-    assert PATTERN.match(data["reference"]), data["reference"]
+    assert pattern(INQUIRY).match(data["reference"]), data["reference"]
     assert data["reference"].startswith(f"PRV-{datetime.now(UTC).year}-")
     received = datetime.fromisoformat(data["received_at"])
     assert abs((datetime.now(UTC) - received).total_seconds()) < 60
@@ -163,6 +163,7 @@ def test_errors_come_in_the_request_language(
     ("content", "content_type", "status", "code"),
     [
         (b"{not json", "application/json", 400, "malformed_body"),
+        (TOO_DEEP, "application/json", 400, "malformed_body"),
         (b"", "application/json", 400, "malformed_body"),
         (b"[1, 2]", "application/json", 400, "malformed_body"),
         (b'"just a string"', "application/json", 400, "malformed_body"),

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -14,9 +17,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from api.db.dpa import DpaRecord
-from api.dpa.reference import is_reference
+from api.dpa.issue import IssuedDpa
+from api.dpa.issue import issue as real_issue
 from api.dpa.render import DOCX_MEDIA_TYPE, template_path, template_sha256
-from tests.api.conftest import ClientFactory
+from api.reference import DPA, is_reference
+from api.routes.dpa import DPA_THREADS
+from tests.api.conftest import TOO_DEEP, ClientFactory, valid_body
 from tests.dpa.sample import CUSTOMER, all_text, dpa_body, open_docx
 from tests.support.siteverify import Siteverify
 
@@ -37,7 +43,7 @@ def test_answers_the_filled_docx_with_its_reference_and_hash(client: TestClient,
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == DOCX_MEDIA_TYPE
     reference = response.headers["x-dpa-reference"]
-    assert is_reference(reference)
+    assert is_reference(reference, DPA)
     assert response.headers["x-dpa-sha256"] == hashlib.sha256(response.content).hexdigest()
     assert response.headers["cache-control"] == "no-store"
     disposition = response.headers["content-disposition"]
@@ -90,6 +96,22 @@ def test_pdf_without_libreoffice_is_a_clear_503_and_stores_nothing(
     assert error["code"] == "pdf_unavailable"
     assert ".docx" in error["message"] and "format" in error["fields"]
     assert records(client.app) == 0  # type: ignore[arg-type]
+
+
+def test_an_unreachable_database_is_a_503_like_the_contact_endpoint(
+    make_client: ClientFactory,
+) -> None:
+    """No document leaves without its record, and the answer is the contact endpoint's."""
+    client = make_client(
+        DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        MIGRATE_ON_START=False,
+        RATE_LIMIT_DPA="10000/minute",
+    )
+    response = client.post("/api/dpa", json=dpa_body("en"))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert int(response.headers["retry-after"]) > 0
+    assert "x-dpa-reference" not in response.headers
 
 
 def _without(path: str) -> dict[str, Any]:
@@ -167,8 +189,9 @@ def test_messages_in_the_requests_language(client: TestClient) -> None:
         (b"[1, 2]", {"content-type": "application/json"}, (400, 422)),
         (b"", {"content-type": "application/json"}, (400, 422)),
         (json.dumps({"x": "y" * 200_000}).encode(), {"content-type": "application/json"}, 413),
+        (TOO_DEEP, {"content-type": "application/json"}, 400),
     ],
-    ids=["not-json", "array", "empty", "too-large"],
+    ids=["not-json", "array", "empty", "too-large", "too-deep"],
 )
 def test_unreadable_bodies(
     client: TestClient, content: bytes, headers: dict[str, str], status: Any
@@ -261,3 +284,43 @@ def test_cli_lists_and_shows_records(client: TestClient, monkeypatch: pytest.Mon
     assert json.loads(shown.output)["customer"]["contact"]["name"] == "Zoë O'Brien"
     unknown = runner.invoke(cli, ["dpa", "show", "DPA-2026-AAAAAA"])
     assert unknown.exit_code == 1
+
+
+def test_dpa_work_is_capped_and_leaves_threads_for_other_routes(
+    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering and LibreOffice hold a thread each: more DPA requests than DPA_THREADS wait
+    their turn instead of taking the threads every other route needs."""
+    client = make_client(RATE_LIMIT_DPA="10000/minute")
+    lock = threading.Lock()
+    release = threading.Event()
+    inside = [0]
+    most = [0]
+
+    def slow_issue(*args: Any, **kwargs: Any) -> IssuedDpa:
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        try:
+            release.wait(30)
+            return real_issue(*args, **kwargs)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr("api.routes.dpa.issue", slow_issue)
+    requests = DPA_THREADS + 3
+    with ThreadPoolExecutor(max_workers=requests) as pool:
+        futures = [
+            pool.submit(client.post, "/api/dpa", json=dpa_body("de")) for _ in range(requests)
+        ]
+        deadline = time.monotonic() + 20
+        while inside[0] < DPA_THREADS and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)  # room for any request beyond the cap to get in (it must not)
+        assert inside[0] == DPA_THREADS
+        assert client.post("/api/contact", json=valid_body()).status_code == 201
+        release.set()
+        assert [future.result().status_code for future in futures] == [200] * requests
+    assert most[0] == DPA_THREADS
+    assert records(client.app) == requests  # type: ignore[arg-type]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from api.app import register_health_check
+from api.db.session import POSTGRES_CONNECT_TIMEOUT, create_db_engine, database_reachable
 from tests.api.conftest import ClientFactory
+from tests.support.blackhole import Blackhole, finishes_within
 
 
 def test_health_reports_database_captcha_and_mail(client: TestClient) -> None:
@@ -68,3 +72,33 @@ def test_config_tells_the_form_what_it_needs(client: TestClient) -> None:
         "name_max_length": 200,
     }
     assert response.headers["cache-control"] == "no-cache"
+
+
+def test_a_silent_database_is_reported_within_seconds() -> None:
+    """A PostgreSQL that accepts and never answers: health says "unreachable" after the
+    connect timeout instead of waiting as long as the operating system keeps the socket."""
+    with Blackhole() as silent:
+        engine = create_db_engine(f"postgresql+psycopg://nobody@127.0.0.1:{silent.port}/none")
+        result: list[bool] = []
+        check = threading.Thread(target=lambda: result.append(database_reachable(engine)))
+        assert finishes_within(POSTGRES_CONNECT_TIMEOUT * 2 + 5, check)
+        engine.dispose()
+    assert result == [False]
+
+
+def test_checks_run_off_the_event_loop(client: TestClient) -> None:
+    """A check may block (the PDF one searches PATH): it must not stall every other request."""
+    on_loop: list[bool] = []
+
+    def check() -> str:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            on_loop.append(False)
+        else:
+            on_loop.append(True)
+        return "available"
+
+    register_health_check(client.app, "probe", check)  # type: ignore[arg-type]
+    assert client.get("/api/health").json()["checks"]["probe"] == "available"
+    assert on_loop == [False]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import importlib
 import json
@@ -16,6 +17,7 @@ import pytest
 from api.crypto import generate_key
 from api.settings import get_settings
 from tests.api.conftest import valid_body
+from tests.support.aio import in_own_thread
 from tests.support.smtp import SmtpServer
 
 
@@ -62,11 +64,28 @@ def _event(method: str, path: str, body: dict[str, Any] | None = None) -> dict[s
     }
 
 
+def invoke(module: ModuleType, event: dict[str, Any]) -> Any:
+    """The handler as Lambda calls it: on a thread with no event loop running (Playwright's
+    sync API leaves one marked as running on the main thread of a worker that ran a browser
+    test)."""
+
+    def call() -> Any:
+        loop = asyncio.new_event_loop()  # Lambda's main thread has one set, not running
+        asyncio.set_event_loop(loop)
+        try:
+            return module.handler(event, None)
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    return in_own_thread(call)
+
+
 def test_http_events_reach_the_app(handler_module: ModuleType) -> None:
-    health = handler_module.handler(_event("GET", "/api/health"), None)
+    health = invoke(handler_module, _event("GET", "/api/health"))
     assert health["statusCode"] == 200
     assert json.loads(health["body"])["database"] == "reachable"
-    created = handler_module.handler(_event("POST", "/api/contact", valid_body()), None)
+    created = invoke(handler_module, _event("POST", "/api/contact", valid_body()))
     assert created["statusCode"] == 201, created
     assert json.loads(created["body"])["reference"].startswith("PRV-")
     assert created["headers"]["cache-control"] == "no-store"
@@ -75,8 +94,8 @@ def test_http_events_reach_the_app(handler_module: ModuleType) -> None:
 def test_a_schedule_event_drains_the_outbox(
     handler_module: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    handler_module.handler(_event("POST", "/api/contact", valid_body()), None)
-    assert handler_module.handler({"source": "aws.events"}, None) == {
+    invoke(handler_module, _event("POST", "/api/contact", valid_body()))
+    assert invoke(handler_module, {"source": "aws.events"}) == {
         "sent": 0,
         "failed": 0,
         "kept": 2,
@@ -85,5 +104,5 @@ def test_a_schedule_event_drains_the_outbox(
         from api.mail.sender import parse_smtp_url
 
         handler_module.app.state.mail_sender = parse_smtp_url(smtp.url)
-        assert handler_module.handler({"source": "aws.events"}, None)["sent"] == 2
+        assert invoke(handler_module, {"source": "aws.events"})["sent"] == 2
         assert len(smtp.wait_for(2)) == 2

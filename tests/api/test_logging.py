@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import ClientFactory, valid_body
+from tests.support.aio import run_async
 from tests.support.siteverify import Siteverify
 from tests.support.smtp import SmtpServer
 
@@ -56,11 +57,9 @@ def test_a_full_submission_with_mail_and_failures_logs_no_personal_data(
         assert client.post("/api/contact", json=bad).status_code in (422, 429)
         smtp.start()
         try:
-            import asyncio
-
             from api.mail.outbox import drain_state
 
-            result = asyncio.run(drain_state(client.app.state, force=True))  # type: ignore[attr-defined]
+            result = run_async(drain_state(client.app.state, force=True))  # type: ignore[attr-defined]
             assert len(result.sent) == 2
         finally:
             smtp.stop()
@@ -97,3 +96,26 @@ def test_unknown_paths_are_not_logged(client: TestClient, caplog: pytest.LogCapt
     server = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("api"))
     assert "GET <unknown path> 404" in server
     _assert_clean(server)
+
+
+def test_an_unexpected_error_is_a_500_whose_text_reaches_no_log(
+    make_client: ClientFactory, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client raises whatever the app lets escape to the server, which would log it with
+    its text: here that text holds personal data."""
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"could not store {PERSONAL['email']} from {PEER}")
+
+    monkeypatch.setattr("api.inquiries.service.submit", explode)
+    client = make_client(peer=(PEER, 1))
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/api/contact", json=valid_body(**PERSONAL, language="en"))
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "unexpected error" in response.json()["error"]["message"]
+    assert response.headers["cache-control"] == "no-store"
+    text = _app_log(caplog)
+    assert "unhandled RuntimeError on POST /api/contact" in text
+    assert "api.access POST /api/contact 500" in text
+    _assert_clean(text)

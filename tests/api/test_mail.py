@@ -16,6 +16,7 @@ from sqlalchemy import select
 from api.db.outbox import OutboxMessage
 from api.mail.outbox import drain, drain_state
 from tests.api.conftest import ClientFactory, valid_body
+from tests.support.aio import run_async
 from tests.support.smtp import SmtpServer
 
 INBOX = "privacy@unoy.example"
@@ -101,12 +102,12 @@ def test_smtp_down_the_request_still_succeeds_and_the_outbox_delivers_later(
     state = client.app.state  # type: ignore[attr-defined]
     smtp.start()
     # Backed off: a normal round sends nothing yet ...
-    assert asyncio.run(drain_state(state)).sent == []
+    assert run_async(drain_state(state)).sent == []
     # ... `trustcenter outbox retry` (force) sends both, once.
-    result = asyncio.run(drain_state(state, force=True))
+    result = run_async(drain_state(state, force=True))
     assert len(result.sent) == 2
     assert len(smtp.wait_for(2)) == 2
-    assert asyncio.run(drain_state(state, force=True)).sent == []
+    assert run_async(drain_state(state, force=True)).sent == []
     time.sleep(0.2)
     assert len(smtp.messages) == 2
     assert [r.status for r in _outbox(client)] == ["sent", "sent"]
@@ -146,7 +147,7 @@ def test_concurrent_senders_never_send_a_mail_twice(
         )
         return [row for result in results for row in result.sent]
 
-    sent = asyncio.run(both())
+    sent = run_async(both())
     assert sorted(sent) == sorted(set(sent))
     assert len(sent) == 20
     assert len(smtp.wait_for(20)) == 20

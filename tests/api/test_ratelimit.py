@@ -3,13 +3,16 @@ about the client address."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
 
 from api.client_address import resolve
 from api.crypto import generate_key
+from api.ratelimit import STORAGE_TIMEOUT_SECONDS, RateLimiter
 from tests.api.conftest import ClientFactory, count, valid_body
+from tests.support.blackhole import Blackhole, finishes_within
 from tests.support.services import redis_url
 
 KEY = generate_key()  # both apps must derive the same rate-limit keys
@@ -146,3 +149,18 @@ def test_limits_are_shared_through_redis(make_client: ClientFactory) -> None:
     assert two.post("/api/contact", json=valid_body(email=email)).status_code == 201
     # The third, through either app, is over the shared limit.
     assert one.post("/api/contact", json=valid_body(email=email)).status_code == 429
+
+
+def test_a_silent_redis_does_not_hang_requests() -> None:
+    """A Redis that accepts and never answers: the limiter gives up after its timeout and
+    lets the request through (logged), rather than holding it forever."""
+    with Blackhole() as silent:
+        limiter = RateLimiter(f"redis://127.0.0.1:{silent.port}/0", lambda value: value)
+        outcome: list[str] = []
+
+        def hit() -> None:
+            limiter.hit("5/minute", "contact-address", "198.51.100.1")
+            outcome.append("let through")
+
+        assert finishes_within(STORAGE_TIMEOUT_SECONDS * 4 + 5, threading.Thread(target=hit))
+    assert outcome == ["let through"]

@@ -1,6 +1,6 @@
 """Shared by every browser test: the real `make run` server and the Chromium that drives it.
 
-``live_server`` builds the site into ``site/`` (what ``api.main`` serves), starts
+``live_server`` builds the site into a temporary ``site/`` (``TRUSTCENTER_SITE_DIR``), starts
 ``python -m uvicorn api.main:app`` on a free loopback port with a throwaway SQLite database, waits
 for ``/api/health`` and yields the base URL. Tests that need more of the server's environment
 (a captcha stand-in, an SMTP server, ...) extend ``live_server_env``. All browser tests run in one
@@ -127,8 +127,10 @@ def fake_hcaptcha(context: BrowserContext) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def built_site() -> Path:
-    site_dir = PROJECT_ROOT / "site"
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Each xdist worker serves a site of its own: a shared `site/` would be rebuilt (and
+    # emptied by --clean) under the other worker's server.
+    site_dir = tmp_path_factory.mktemp("live-site") / "site"
     built = build_site(site_dir)
     assert built.ok, built.output
     return site_dir
@@ -143,6 +145,7 @@ def live_server(
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")},
         **live_server_env,
+        "TRUSTCENTER_SITE_DIR": str(built_site),
     }
     log_path = live_server_dir / "server.log"
     with log_path.open("wb") as log:

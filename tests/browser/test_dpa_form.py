@@ -73,6 +73,19 @@ def test_form_downloads_the_filled_agreement(
     assert page.evaluate("window.__cspViolations") == []
 
 
+def test_hcaptcha_loads_only_once_the_person_starts_filling_in(
+    page: Page, live_server: str, fake_hcaptcha: list[str]
+) -> None:
+    errors = open_form(page, live_server, "en")
+    assert fake_hcaptcha == []  # the form is ready, and nothing came from hCaptcha yet
+    fill(page)
+    expect(page.locator("#dpa-captcha .fake-hcaptcha")).to_be_visible()
+    assert len(fake_hcaptcha) == 1
+    assert "onload=tcDpaCaptchaLoaded" in fake_hcaptcha[0]
+    assert errors == []
+    assert page.evaluate("window.__cspViolations") == []
+
+
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_wrong_input_is_shown_at_its_field_and_nothing_downloads(
     page: Page, live_server: str, lang: str

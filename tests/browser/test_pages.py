@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import ConsoleMessage, Page, Request
+from playwright.sync_api import ConsoleMessage, Page, Request, ViewportSize
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -129,3 +129,80 @@ def test_not_found_page_in_the_visitors_language(
     # Chromium reports the 404 of the document itself as a console error; nothing else may fail.
     assert [e for e in recorder.errors if "404" not in e] == []
     assert recorder.foreign == []
+
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("slug", ["subprocessors", "toms", "legal-notice"])
+def test_page_on_a_phone(
+    page: Page, live_server: str, recorder: Recorder, lang: str, slug: str
+) -> None:
+    """At 390 px nothing needs sideways scrolling: each table row is a card of labelled values."""
+    page.set_viewport_size(PHONE)
+    page.goto(live_server + path_of(lang, slug), wait_until="networkidle")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    tables = page.locator("table[data-tc]")
+    for index in range(tables.count()):
+        table = tables.nth(index)
+        # The table fits: no scrolling inside Material's table wrapper either.
+        assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+        assert table.locator("thead").evaluate("e => e.getBoundingClientRect().height <= 1")
+        for cell in table.locator("tbody td").all():
+            label = cell.evaluate("c => getComputedStyle(c, '::before').content")
+            assert label not in ("none", "normal", ""), label
+            assert cell.get_attribute("data-label") in label
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("window.__cspViolations") == []
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_footer_links_to_the_legal_notice_and_privacy_notice(
+    page: Page, live_server: str, lang: str
+) -> None:
+    """A German site keeps its Impressum one click away, on every page and the 404 page."""
+    for path in (path_of(lang, "toms"), path_of(lang, "no-such-page")):
+        page.goto(live_server + path, wait_until="networkidle")
+        links = page.locator(".md-footer-meta nav a")
+        hrefs = [urlsplit(href).path for href in links.evaluate_all("a => a.map(e => e.href)")]
+        assert hrefs == [path_of(lang, "legal-notice"), path_of(lang, "privacy")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_tables_fit_a_tablet_and_a_desktop_window(page: Page, live_server: str, lang: str) -> None:
+    """Above the card breakpoint the tables stay tables, and fit without sideways scrolling."""
+    for width in (768, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server + path_of(lang, "subprocessors"), wait_until="networkidle")
+        tables = page.locator("table[data-tc]")
+        assert tables.count() == 3
+        for table in tables.all():
+            # Column headers in view, rows laid out as table rows (not cards).
+            assert table.locator("thead").evaluate("e => e.getBoundingClientRect().height > 10")
+            assert (
+                table.locator("tbody tr").first.evaluate("r => getComputedStyle(r).display")
+                == "table-row"
+            )
+            overflow = table.evaluate(
+                "t => { const w = t.closest('.md-typeset__scrollwrap') || t;"
+                " return w.scrollWidth - w.clientWidth; }"
+            )
+            assert overflow <= 0, (width, overflow)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_toms_print_the_text_only(page: Page, live_server: str, lang: str) -> None:
+    """A printed TOMs page has no header, search, navigation or page links; it names its owner."""
+    page.goto(live_server + path_of(lang, "toms"), wait_until="networkidle")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-search", ".md-sidebar--primary", ".md-footer__inner"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator("article h1").is_visible()
+    assert page.locator(".md-copyright__highlight").is_visible()
+    assert not page.locator(".tc-legal-links").is_visible()

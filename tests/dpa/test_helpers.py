@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from api.dpa.filename import content_disposition, download_name
-from api.dpa.reference import is_reference, new_reference
 from api.dpa.sanitize import sanitize, xml_safe
+from api.reference import DPA, is_reference, new_reference
 
 
 def test_download_name_is_safe_ascii() -> None:
@@ -29,10 +29,10 @@ def test_content_disposition_has_both_names() -> None:
 
 
 def test_references_are_random_and_well_formed() -> None:
-    refs = {new_reference(2026) for _ in range(200)}
+    refs = {new_reference(DPA, 2026) for _ in range(200)}
     assert len(refs) == 200
-    assert all(is_reference(ref) for ref in refs)
-    assert not is_reference("PRV-2026-ABCDEF")
+    assert all(is_reference(ref, DPA) for ref in refs)
+    assert not is_reference("PRV-2026-ABCDEF", DPA)
 
 
 def test_xml_illegal_characters_removed_everywhere() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +14,53 @@ from tests.support.site_build import Build, build_site
 
 # Every page of the site, by slug; identical in both languages.
 SLUGS = ("", "toms", "subprocessors", "security", "dpa", "contact", "legal-notice", "privacy")
+
+
+MONTHS: dict[Lang, tuple[str, ...]] = {
+    "de": (
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def human_date(value: date, lang: Lang) -> str:
+    """A date as the site writes it for people: "26. November 2026" or "26 November 2026"."""
+    month = MONTHS[lang][value.month - 1]
+    return (
+        f"{value.day}. {month} {value.year}"
+        if lang == "de"
+        else f"{value.day} {month} {value.year}"
+    )
+
+
+def us_date(value: date) -> str:
+    """The American form ("November 26, 2026") the English site must not use."""
+    return f"{MONTHS['en'][value.month - 1]} {value.day}, {value.year}"
 
 
 def page_path(site_dir: Path, lang: Lang, slug: str) -> Path:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from api.content import Content, Lang
-from tests.site.conftest import article_text, normalize, page_path
+from tests.site.conftest import article_text, human_date, normalize, page_path, us_date
 from tests.support.site_build import Build
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -99,7 +101,7 @@ def test_every_subprocessor_on_the_subprocessors_page(
         table = html[html.index(f'id="{group.id}"') :]
         table = table[: table.index("</table>")]
         for entry in group.subprocessors:
-            assert f'<tr id="{entry.id}">' in table
+            assert f'<tr id="{entry.id}" role="row">' in table
             assert entry.name in text
             assert entry.purpose(lang) in text
             assert entry.service(lang) in text
@@ -122,14 +124,78 @@ def test_change_log_and_exports_on_the_subprocessors_page(
     html = page_path(site.site_dir, lang, "subprocessors").read_text(encoding="utf-8")
     log = html[html.index('data-tc="changelog"') :]
     log = log[: log.index("</table>")]
-    assert log.count("<tr>") == len(content.subprocessors.changelog) + 1
     for change in content.subprocessors.changelog:
         assert f'<time datetime="{change.effective_date.isoformat()}">' in log
         assert change.summary(lang) in log
+        assert f'href="#{change.subprocessor}"' in log
     assert 'href="/subprocessors.json"' in html
     assert 'href="/subprocessors.schema.json"' in html
     assert 'href="/subprocessors.atom"' in html
     assert 'href="/en/subprocessors.atom"' in html
+
+
+def test_initial_version_is_one_change_log_row(site: Build, content: Content, lang: Lang) -> None:
+    """The first version is one announcement naming every subprocessor, not one row each."""
+    html = page_path(site.site_dir, lang, "subprocessors").read_text(encoding="utf-8")
+    log = html[html.index('data-tc="changelog"') :]
+    body = log[log.index("<tbody") : log.index("</tbody>")]
+    first = content.subprocessors.changelog[0]
+    initial = [c for c in content.subprocessors.changelog if c.summary == first.summary]
+    assert len(initial) == 6
+    assert body.count("<tr ") == 1
+    assert body.count(first.summary(lang)) == 1
+    names = [content.subprocessors.get(change.subprocessor).name for change in initial]
+    row = normalize(re.sub(r"<[^>]+>", "", body))
+    assert ", ".join(names) in row
+
+
+def test_dates_are_written_per_language(site: Build, content: Content, lang: Lang) -> None:
+    """German "26. November 2026", British "26 November 2026" (as in the DPA), never US style."""
+    text = text_of(site, lang, "subprocessors")
+    dates = {content.subprocessors.version}
+    for change in content.subprocessors.changelog:
+        dates |= {change.notice_date, change.effective_date}
+    for day in dates:
+        assert human_date(day, lang) in text
+        assert us_date(day) not in text
+
+
+TABLES = ("subprocessors", "changelog")
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_table_cell_is_labelled_with_its_column(site: Build, lang: Lang, table: str) -> None:
+    """On a phone each row is a card: every value carries its column name (data-label)."""
+    html = page_path(site.site_dir, lang, "subprocessors").read_text(encoding="utf-8")
+    found = 0
+    for part in html.split(f'data-tc="{table}"')[1:]:
+        part = part[: part.index("</table>")]
+        header = part[part.index("<thead") : part.index("</thead>")]
+        # Headers may carry soft hyphens (long German compounds); their labels need none.
+        columns = [
+            column.replace("\u00ad", "")
+            for column in re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', header)
+        ]
+        assert len(columns) == 5
+        body = part[part.index("<tbody") : part.index("</tbody>")]
+        rows = re.findall(r"<tr\b.*?</tr>", body, re.DOTALL)
+        assert rows
+        for row in rows:
+            cells = re.findall(r"<t[hd]\b[^>]*>", row)
+            labels = [re.search(r'data-label="([^"]*)"', cell) for cell in cells]
+            assert [label[1] if label else None for label in labels] == columns, row
+            found += 1
+    assert found >= (1 if table == "changelog" else 6)
+
+
+def test_no_inline_style_on_any_page(site: Build) -> None:
+    """The policy's style-src has no 'unsafe-inline': a style attribute would be blocked."""
+    headers = (site.site_dir / "_headers").read_text(encoding="utf-8")
+    assert "style-src 'self'" in headers
+    assert "'unsafe-inline'" not in headers
+    for page in site.site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<style\b|<[a-z][^>]*\sstyle=", html), page
 
 
 def test_legal_notice_and_privacy_from_company_data(
