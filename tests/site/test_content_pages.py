@@ -42,25 +42,9 @@ def test_every_measure_on_the_toms_page(site: Build, content: Content, lang: Lan
         assert normalize(category.title(lang)) in text
         if category.intro:
             assert normalize(category.intro(lang)) in text
+    # The measures and their source order are checked in tests/content; here: all rendered.
     measures = content.toms.measures()
-    # The source's fifteen measures, in its order.
-    assert [m.id for m in measures] == [
-        "outsourced_processing",
-        "physical_security",
-        "authentication",
-        "authorization",
-        "api_access",
-        "network_access_control",
-        "static_code_analysis",
-        "product_access",
-        "encryption",
-        "detection",
-        "response",
-        "infrastructure_availability",
-        "fault_tolerance",
-        "replication_backups",
-        "disaster_recovery",
-    ]
+    assert len(measures) == 15
     for measure in measures:
         assert normalize(measure.title(lang)) in text, measure.id
         assert normalize(measure.text(lang)) in text, measure.id
