@@ -11,7 +11,6 @@ import typer
 
 from api.cli_support import (
     FormatOption,
-    Store,
     check_format,
     emit_json,
     emit_record,
@@ -37,10 +36,6 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(dpa_app, name="dpa")
 
 
-def _context() -> Store:
-    return open_store(get_settings())
-
-
 @inquiries_app.command("list")
 def inquiries_list(
     status: Annotated[str | None, typer.Option(help="open or closed")] = None,
@@ -51,7 +46,7 @@ def inquiries_list(
 ) -> None:
     """List inquiries by due date (metadata only; no personal data)."""
     check_format(format)
-    ctx = _context()
+    ctx = open_store(get_settings())
     rows = service.list_inquiries(ctx.factory, status=status, due_within=due_within)
     emit_rows(
         [row.as_json() for row in rows],
@@ -73,17 +68,13 @@ def _inquiry_line(row: Mapping[str, Any]) -> str:
 def inquiries_show(reference: str, format: FormatOption = "table") -> None:
     """Show one inquiry, decrypted."""
     check_format(format)
-    ctx = _context()
-    view = service.get_inquiry(ctx.factory, ctx.cipher, reference.strip().upper())
-    if view is None:
-        not_found("inquiry", reference)
-    emit_record(view.as_json(), format, last="message", width=16)
+    emit_record(_decrypted_inquiry(reference), format, last="message", width=16)
 
 
 @inquiries_app.command("close")
 def inquiries_close(reference: str) -> None:
     """Mark an inquiry as answered."""
-    ctx = _context()
+    ctx = open_store(get_settings())
     view = service.close_inquiry(ctx.factory, reference.strip().upper())
     if view is None:
         not_found("inquiry", reference)
@@ -93,11 +84,15 @@ def inquiries_close(reference: str) -> None:
 @inquiries_app.command("export")
 def inquiries_export(reference: str) -> None:
     """Print one inquiry, decrypted, as JSON (e.g. to hand over to a customer)."""
-    ctx = _context()
+    emit_json(_decrypted_inquiry(reference))
+
+
+def _decrypted_inquiry(reference: str) -> dict[str, Any]:
+    ctx = open_store(get_settings())
     view = service.get_inquiry(ctx.factory, ctx.cipher, reference.strip().upper())
     if view is None:
         not_found("inquiry", reference)
-    emit_json(view.as_json())
+    return view.as_json()
 
 
 @outbox_app.command("list")
@@ -107,7 +102,7 @@ def outbox_list(
 ) -> None:
     """List queued and sent mail (no addresses or text)."""
     check_format(format)
-    ctx = _context()
+    ctx = open_store(get_settings())
     rows = mail_outbox.list_messages(ctx.factory, status)
     data = [
         {
@@ -136,7 +131,7 @@ def _outbox_line(item: Mapping[str, Any]) -> str:
 @outbox_app.command("retry")
 def outbox_retry() -> None:
     """Send every pending mail now, ignoring back-off."""
-    ctx = _context()
+    ctx = open_store(get_settings())
     sender = sender_from_settings(ctx.settings)
     if sender is None:
         typer.echo("TRUSTCENTER_SMTP_URL is not set: nothing can be sent", err=True)
@@ -154,7 +149,7 @@ def purge(
     ],
 ) -> None:
     """Delete closed inquiries (and their mail) closed more than DAYS ago."""
-    ctx = _context()
+    ctx = open_store(get_settings())
     count = service.purge_closed(ctx.factory, closed_older_than)
     typer.echo(f"purged {count} inquiries")
 
@@ -162,7 +157,7 @@ def purge(
 @app.command("rotate-keys")
 def rotate_keys() -> None:
     """Re-encrypt all stored personal data with the first key of TRUSTCENTER_DATA_KEYS."""
-    ctx = _context()
+    ctx = open_store(get_settings())
     count = rotate_all(ctx.factory, ctx.cipher)
     typer.echo(f"re-encrypted {count} rows")
 
@@ -170,7 +165,7 @@ def rotate_keys() -> None:
 @app.command("migrate")
 def migrate() -> None:
     """Bring the database schema up to date (also done at server start-up)."""
-    ctx = _context()
+    ctx = open_store(get_settings())
     typer.echo(f"database at revision {migrations.current_revision(ctx.engine)}")
 
 

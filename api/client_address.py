@@ -10,6 +10,7 @@ from functools import lru_cache
 from starlette.requests import Request
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 @lru_cache(maxsize=32)
@@ -17,7 +18,7 @@ def _networks(trusted: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     return tuple(ipaddress.ip_network(item, strict=False) for item in trusted)
 
 
-def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def _parse(value: str) -> IPAddress | None:
     value = value.strip()
     if value.startswith("[") and "]" in value:  # [v6]:port
         value = value[1 : value.index("]")]
@@ -29,18 +30,17 @@ def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+def _is_trusted(ip: IPAddress, trusted: Sequence[str]) -> bool:
+    return any(ip in network for network in _networks(tuple(trusted)))
+
+
 def resolve(peer: str | None, forwarded_for: str | None, trusted: Sequence[str]) -> str:
     """Walk X-Forwarded-For from the right, skipping trusted proxies; the first untrusted hop
     is the client. Without a trusted peer the header is ignored."""
-    networks = _networks(tuple(trusted))
     peer_ip = _parse(peer) if peer else None
     if peer_ip is None:
         return peer or "unknown"
-
-    def is_trusted(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-        return any(ip in network for network in networks)
-
-    if not networks or not is_trusted(peer_ip) or not forwarded_for:
+    if not forwarded_for or not _is_trusted(peer_ip, trusted):
         return str(peer_ip)
     client = peer_ip
     for hop in reversed(forwarded_for.split(",")[-20:]):
@@ -48,7 +48,7 @@ def resolve(peer: str | None, forwarded_for: str | None, trusted: Sequence[str])
         if hop_ip is None:
             break
         client = hop_ip
-        if not is_trusted(hop_ip):
+        if not _is_trusted(hop_ip, trusted):
             break
     return str(client)
 
@@ -60,11 +60,12 @@ def client_address(request: Request, trusted: Sequence[str], header: str = "") -
         # X-Nf-Client-Connection-Ip) is believed only when the request comes from it.
         peer_ip = _parse(peer)
         stated = _parse(request.headers.get(header, ""))
-        networks = _networks(tuple(trusted))
-        if (
-            peer_ip is not None
-            and stated is not None
-            and any(peer_ip in network for network in networks)
-        ):
+        if peer_ip is not None and stated is not None and _is_trusted(peer_ip, trusted):
             return str(stated)
     return resolve(peer, request.headers.get("x-forwarded-for"), trusted)
+
+
+def request_client_address(request: Request) -> str:
+    """The client address under the app's settings; a route dependency (see api.deps)."""
+    settings = request.app.state.settings
+    return client_address(request, settings.TRUSTED_PROXIES, settings.CLIENT_ADDRESS_HEADER)

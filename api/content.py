@@ -429,6 +429,7 @@ def _cached(data_dir: Path) -> Content:
     return load_content(data_dir)
 
 
-def get_content() -> Content:
-    """The validated content of the configured data directory, loaded once per process."""
-    return _cached(Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).resolve())
+def get_content(data_dir: Path | None = None) -> Content:
+    """The validated content of `data_dir` (by default the configured data directory), loaded
+    once per process."""
+    return _cached((data_dir or Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)).resolve())

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import logging
 import os
+import threading
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -84,13 +85,18 @@ def _development_key(var_dir: Path) -> str:
         return path.read_text(encoding="ascii").strip()
     var_dir.mkdir(parents=True, exist_ok=True)
     key = generate_key()
-    # O_EXCL: two processes starting together must not each write a different key.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
+    # Written aside, then linked into place: two processes starting together must not each use
+    # a different key, and neither may read the file before its key is in it.
+    draft = var_dir / f".{DEV_KEY_FILE}.{os.getpid()}.{threading.get_ident()}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key + "\n")
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    finally:
+        draft.unlink()
     logger.warning("generated a development data key at %s (never use it in production)", path)
     return key
 

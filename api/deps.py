@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.captcha import CaptchaVerifier
-from api.client_address import client_address
+from api.client_address import request_client_address
 from api.crypto import Cipher
 from api.i18n import Lang, negotiate
 from api.ratelimit import RateLimiter
@@ -50,11 +50,6 @@ def get_rate_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
-def get_client_address(request: Request) -> str:
-    settings = request.app.state.settings
-    return client_address(request, settings.TRUSTED_PROXIES, settings.CLIENT_ADDRESS_HEADER)
-
-
 def get_accept_lang(request: Request) -> Lang:
     return negotiate(request.headers.get("accept-language"))
 
@@ -65,5 +60,6 @@ SessionDep = Annotated[Session, Depends(get_session)]
 CipherDep = Annotated[Cipher, Depends(get_cipher)]
 CaptchaDep = Annotated[CaptchaVerifier, Depends(get_captcha)]
 RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
-ClientAddressDep = Annotated[str, Depends(get_client_address)]
+# The same callable as in api.ratelimit.rate_limit: FastAPI works it out once per request.
+ClientAddressDep = Annotated[str, Depends(request_client_address)]
 AcceptLangDep = Annotated[Lang, Depends(get_accept_lang)]

@@ -74,42 +74,38 @@ MESSAGES: dict[str, Localized] = {
     },
 }
 
+_FILL_IN: Localized = {
+    "de": "Bitte füllen Sie dieses Feld aus.",
+    "en": "Please fill in this field.",
+}
+_SHORTEN: Localized = {
+    "de": "Bitte kürzen Sie auf höchstens {max_length} Zeichen.",
+    "en": "Please shorten this to at most {max_length} characters.",
+}
+_CHOOSE: Localized = {
+    "de": "Bitte wählen Sie einen der angebotenen Werte: {expected}.",
+    "en": "Please choose one of the offered values: {expected}.",
+}
+_YES_NO: Localized = {
+    "de": "Erwartet wird ja oder nein (true/false).",
+    "en": "Expected yes or no (true/false).",
+}
+
 # Per-field messages keyed by pydantic error type (custom types come from api.validation).
 FIELD_MESSAGES: dict[str, Localized] = {
-    "missing": {"de": "Bitte füllen Sie dieses Feld aus.", "en": "Please fill in this field."},
-    "string_too_short": {
-        "de": "Bitte füllen Sie dieses Feld aus.",
-        "en": "Please fill in this field.",
-    },
-    "string_too_long": {
-        "de": "Bitte kürzen Sie auf höchstens {max_length} Zeichen.",
-        "en": "Please shorten this to at most {max_length} characters.",
-    },
-    "too_long": {
-        "de": "Bitte kürzen Sie auf höchstens {max_length} Zeichen.",
-        "en": "Please shorten this to at most {max_length} characters.",
-    },
+    "missing": _FILL_IN,
+    "string_too_short": _FILL_IN,
+    "string_too_long": _SHORTEN,
+    "too_long": _SHORTEN,
     "string_unicode": {
         "de": "Der Text enthält ungültige Zeichen.",
         "en": "The text contains invalid characters.",
     },
-    "literal_error": {
-        "de": "Bitte wählen Sie einen der angebotenen Werte: {expected}.",
-        "en": "Please choose one of the offered values: {expected}.",
-    },
-    "enum": {
-        "de": "Bitte wählen Sie einen der angebotenen Werte: {expected}.",
-        "en": "Please choose one of the offered values: {expected}.",
-    },
+    "literal_error": _CHOOSE,
+    "enum": _CHOOSE,
     "string_type": {"de": "Bitte geben Sie einen Text ein.", "en": "Please enter text."},
-    "bool_type": {
-        "de": "Erwartet wird ja oder nein (true/false).",
-        "en": "Expected yes or no (true/false).",
-    },
-    "bool_parsing": {
-        "de": "Erwartet wird ja oder nein (true/false).",
-        "en": "Expected yes or no (true/false).",
-    },
+    "bool_type": _YES_NO,
+    "bool_parsing": _YES_NO,
     "extra_forbidden": {
         "de": "Dieses Feld ist unbekannt; bitte lassen Sie es weg.",
         "en": "This field is unknown; please leave it out.",

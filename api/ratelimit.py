@@ -11,13 +11,15 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from typing import Annotated
 
+from fastapi import Depends
 from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 
-from api.client_address import client_address
+from api.client_address import request_client_address
 from api.errors import ApiError
 
 logger = logging.getLogger(__name__)
@@ -70,14 +72,14 @@ class RateLimiter:
         self.storage.reset()
 
 
-def rate_limit(setting: str, namespace: str | None = None) -> Callable[[Request], None]:
+def rate_limit(setting: str, namespace: str | None = None) -> Callable[..., None]:
     """A dependency limiting requests per client address by the limit in `Settings.<setting>`."""
 
-    def dependency(request: Request) -> None:
+    def dependency(
+        request: Request, address: Annotated[str, Depends(request_client_address)]
+    ) -> None:
         state = request.app.state
         limit = str(getattr(state.settings, setting))
-        settings = state.settings
-        address = client_address(request, settings.TRUSTED_PROXIES, settings.CLIENT_ADDRESS_HEADER)
         state.rate_limiter.hit(limit, namespace or setting.lower(), address)
 
     return dependency

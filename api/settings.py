@@ -22,6 +22,14 @@ HCAPTCHA_SITEVERIFY = "https://api.hcaptcha.com/siteverify"
 DEV_PUBLIC_URL = "http://127.0.0.1:8000"
 DEV_MAIL_FROM = "trustcenter@localhost"
 DEV_PRIVACY_INBOX = "privacy@localhost"
+# Defaults that are valid values, so production must also refuse them when set explicitly.
+DEV_RATE_LIMIT_STORAGE = "memory://"
+# In-process counters would let every instance (every Lambda) count on its own.
+DEV_VALUES = {
+    "MAIL_FROM": DEV_MAIL_FROM,
+    "PRIVACY_INBOX": DEV_PRIVACY_INBOX,
+    "RATE_LIMIT_STORAGE": DEV_RATE_LIMIT_STORAGE,
+}
 
 # Settings that must be set explicitly in production; a value equal to the development default
 # (or one not set at all) stops start-up.
@@ -49,8 +57,10 @@ def _split_list(value: object) -> object:
 
 
 class Settings(BaseSettings):
+    # hide_input_in_errors: pydantic would otherwise quote every setting it was given (secrets
+    # included) in the error that refuses a production start, and that error goes to the log.
     model_config = SettingsConfigDict(
-        env_prefix="TRUSTCENTER_", extra="ignore", validate_default=True
+        env_prefix="TRUSTCENTER_", extra="ignore", validate_default=True, hide_input_in_errors=True
     )
 
     ENV: Literal["development", "production"] = "development"
@@ -63,8 +73,9 @@ class Settings(BaseSettings):
     # The built site that `make run` serves at /; None means the repository's `site/`.
     SITE_DIR: Path | None = None
 
-    # Empty means SQLite under VAR_DIR (development only).
-    DATABASE_URL: str = ""
+    # Empty means SQLite under VAR_DIR (development only). Kept out of repr(): it may hold a
+    # password, as may RATE_LIMIT_STORAGE.
+    DATABASE_URL: str = Field(default="", repr=False)
     MIGRATE_ON_START: bool = True
     # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
     DATA_KEYS: SecretStr = SecretStr("")
@@ -88,7 +99,7 @@ class Settings(BaseSettings):
     OUTBOX_BACKOFF_BASE: float = Field(default=30.0, gt=0)
     OUTBOX_BACKOFF_MAX: float = Field(default=3600.0, gt=0)
 
-    RATE_LIMIT_STORAGE: str = "memory://"
+    RATE_LIMIT_STORAGE: str = Field(default=DEV_RATE_LIMIT_STORAGE, repr=False)
     RATE_LIMIT_CONTACT: str = "5/minute"
     RATE_LIMIT_DPA: str = "5/minute"
     # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed.
@@ -133,15 +144,13 @@ class Settings(BaseSettings):
     def _production_safe(self) -> Settings:
         if self.ENV != "production":
             return self
-        problems = [
-            f"TRUSTCENTER_{name} is not set (development default)"
-            for name in PRODUCTION_REQUIRED
-            if name not in self.model_fields_set or not _configured(getattr(self, name))
-        ]
-        if self.MAIL_FROM == DEV_MAIL_FROM:
-            problems.append("TRUSTCENTER_MAIL_FROM is the development default")
-        if self.PRIVACY_INBOX == DEV_PRIVACY_INBOX:
-            problems.append("TRUSTCENTER_PRIVACY_INBOX is the development default")
+        problems: list[str] = []
+        for name in PRODUCTION_REQUIRED:
+            value = getattr(self, name)
+            if name not in self.model_fields_set or not _configured(value):
+                problems.append(f"TRUSTCENTER_{name} is not set (development default)")
+            elif value == DEV_VALUES.get(name):
+                problems.append(f"TRUSTCENTER_{name} is the development default")
         if not self.PUBLIC_URL.startswith("https://"):
             problems.append("TRUSTCENTER_PUBLIC_URL must use https in production")
         if (

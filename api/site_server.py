@@ -119,30 +119,39 @@ class SiteApp:
         self.header_rules = generated + toml_headers
 
     def resolve(self, path: str) -> Path | None:
-        candidate = (self.root / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(self.root) or candidate.name in HIDDEN:
+        """The file that serves `path` (a directory's index.html), or None."""
+        try:
+            candidate = (self.root / path.lstrip("/")).resolve()
+            if not candidate.is_relative_to(self.root) or candidate.name in HIDDEN:
+                return None
+            if candidate.is_dir():
+                candidate = candidate / "index.html"
+            return candidate if candidate.is_file() else None
+        except (OSError, ValueError):  # a NUL byte, a name longer than the file system allows
             return None
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
 
     def respond(self, method: str, path: str) -> Response:
         if method not in ("GET", "HEAD"):
             return PlainTextResponse("Method Not Allowed", 405, headers={"Allow": "GET, HEAD"})
         found = self.resolve(path)
-        directory = (self.root / path.lstrip("/")).is_dir()
-        if found is not None and directory and not path.endswith("/"):
-            return RedirectResponse(path + "/", status_code=301)
         if found is not None:
-            media_type = MEDIA_TYPES.get(found.suffix) or mimetypes.guess_type(found.name)[0]
-            return FileResponse(found, media_type=media_type or "application/octet-stream")
+            if not path.endswith("/") and (self.root / path.lstrip("/")).is_dir():
+                # One leading slash: "//en" must not become the protocol-relative "//en/".
+                return RedirectResponse("/" + path.lstrip("/") + "/", status_code=301)
+            return self._file(found)
         # Like Netlify without `force`: a rule applies only where no file exists; first match wins.
         for rule in self.routes:
             page = self.resolve(rule.page)
             if rule.pattern.match(path) and page is not None:
-                media_type = MEDIA_TYPES.get(page.suffix) or mimetypes.guess_type(page.name)[0]
-                return FileResponse(page, status_code=rule.status, media_type=media_type)
+                return self._file(page, rule.status)
         return PlainTextResponse("Not Found", 404)
+
+    @staticmethod
+    def _file(path: Path, status_code: int = 200) -> FileResponse:
+        media_type = MEDIA_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+        return FileResponse(
+            path, status_code=status_code, media_type=media_type or "application/octet-stream"
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

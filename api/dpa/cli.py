@@ -16,9 +16,9 @@ from api.cli_support import (
     open_store,
     short_time,
 )
+from api.content import get_content
 from api.dpa import records
 from api.dpa.lint import lint as lint_templates
-from api.routes.dpa import content_for
 from api.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, help="Data Processing Agreements issued by the API.")
@@ -64,7 +64,7 @@ def dpa_show(reference: str, format: FormatOption = "table") -> None:
 @app.command("lint")
 def dpa_lint() -> None:
     """Check dpa_templates/*.docx after editing them in Word."""
-    result = lint_templates(content_for(get_settings()))
+    result = lint_templates(get_content(get_settings().DATA_DIR))
     for problem in result.problems:
         typer.echo(problem, err=True)
     if result.problems:

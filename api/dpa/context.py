@@ -13,15 +13,11 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_date
-
 from api.content import Content, Lang, Option, Subprocessor, Text
 from api.dpa.sanitize import sanitize
 from api.dpa.schemas import DpaRequest, Processing
+from api.i18n import country_name, long_date
 
-# British English for dates ("26 November 2026"): the documents are read in Europe.
-BABEL_LOCALES: dict[Lang, str] = {"de": "de_DE", "en": "en_GB"}
 NONE = "–"
 # Markers tie a footnote to the location it explains, as on UNOY's TOMs page.
 _MARKERS = ("*", "**", "***", "****")
@@ -35,18 +31,10 @@ class UnknownOptionError(ValueError):
         self.field = field
 
 
-def country_name(code: str, lang: Lang) -> str:
-    return str(Locale.parse(BABEL_LOCALES[lang]).territories.get(code, code))
-
-
 def collation_key(text: str) -> str:
     """Sort key that puts "Österreich" next to "Oman", not after "Zypern"."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def long_date(day: date, lang: Lang) -> str:
-    return str(format_date(day, format="long", locale=BABEL_LOCALES[lang]))
 
 
 def data_version(content: Content) -> str:
@@ -65,45 +53,45 @@ def data_digest(content: Content) -> str:
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def chosen(options: list[Option], ids: list[str] | None, field: str, lang: Lang) -> list[str]:
-    """Labels of the chosen options in `data/dpa.yml`'s order; the defaults when none given."""
-    if ids is None:
-        return [option.label(lang) for option in options if option.default]
-    known = {option.id for option in options}
-    if any(identifier not in known for identifier in ids):
-        raise UnknownOptionError(field)
-    wanted = set(ids)
-    return [option.label(lang) for option in options if option.id in wanted]
-
-
-def chosen_ids(options: list[Option], ids: list[str] | None) -> list[str]:
-    """The ids a DPA was issued with: the request's, or the defaults of `data/dpa.yml`."""
+def chosen_ids(options: list[Option], ids: list[str] | None, field: str) -> list[str]:
+    """The chosen ids in `data/dpa.yml`'s order: the request's, or that file's defaults when
+    none are given. An id the file does not offer raises UnknownOptionError(field)."""
     if ids is None:
         return [option.id for option in options if option.default]
+    if not {option.id for option in options}.issuperset(ids):
+        raise UnknownOptionError(field)
     wanted = set(ids)
     return [option.id for option in options if option.id in wanted]
 
 
-def check_processing(processing: Processing, content: Content) -> None:
-    """Raise UnknownOptionError before anything is rendered or stored."""
-    _processing(processing, content, "de")
+def check_processing(processing: Processing, content: Content) -> dict[str, list[str]]:
+    """The option ids a DPA is issued with, by field; raises UnknownOptionError, so call it
+    before anything is rendered or stored."""
+    dpa = content.dpa
+    return {
+        "data_subjects": chosen_ids(
+            dpa.data_subject_categories, processing.data_subjects, "processing.data_subjects"
+        ),
+        "data_categories": chosen_ids(
+            dpa.personal_data_categories, processing.data_categories, "processing.data_categories"
+        ),
+    }
+
+
+def _labels(options: list[Option], ids: list[str], lang: Lang) -> list[str]:
+    wanted = set(ids)
+    return [option.label(lang) for option in options if option.id in wanted]
 
 
 def _processing(processing: Processing, content: Content, lang: Lang) -> dict[str, Any]:
     dpa = content.dpa
+    ids = check_processing(processing, content)
     return {
         "subject_matter": dpa.subject_matter(lang),
         "duration": dpa.duration(lang),
         "nature_and_purpose": dpa.nature_and_purpose(lang),
-        "data_subjects": chosen(
-            dpa.data_subject_categories, processing.data_subjects, "processing.data_subjects", lang
-        ),
-        "data_categories": chosen(
-            dpa.personal_data_categories,
-            processing.data_categories,
-            "processing.data_categories",
-            lang,
-        ),
+        "data_subjects": _labels(dpa.data_subject_categories, ids["data_subjects"], lang),
+        "data_categories": _labels(dpa.personal_data_categories, ids["data_categories"], lang),
         "special_categories": processing.special_categories,
     }
 

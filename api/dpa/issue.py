@@ -20,7 +20,7 @@ from api.db.base import utcnow
 from api.db.dpa import DpaRecord
 from api.db.session import transaction
 from api.dpa import pdf
-from api.dpa.context import build_context, chosen_ids, data_digest, data_version
+from api.dpa.context import build_context, check_processing, data_digest, data_version
 from api.dpa.render import DOCX_MEDIA_TYPE, render_docx, template_path, template_sha256
 from api.dpa.schemas import DpaRequest
 from api.errors import store_unavailable
@@ -70,8 +70,11 @@ def issue(
     soffice: str | None = None,
 ) -> IssuedDpa:
     issued_at = utcnow()
-    path = template_path(request.language, template_dir)
-    template_hash = template_sha256(path)
+    template_hash = template_sha256(template_path(request.language, template_dir))
+    # The same for every reference drawn below.
+    version, facts = data_version(content), data_digest(content)
+    processing = json.dumps(check_processing(request.processing, content))
+    customer = cipher.encrypt(request.customer.model_dump_json(by_alias=True))
     for _ in range(REFERENCE_ATTEMPTS):
         reference = new_reference(DPA, issued_at.year)
         body = render(
@@ -90,21 +93,12 @@ def issue(
             format=request.format,
             template_version=content.dpa.template_version,
             template_sha256=template_hash,
-            data_version=data_version(content),
-            data_sha256=data_digest(content),
+            data_version=version,
+            data_sha256=facts,
             output_sha256=digest,
-            processing=json.dumps(
-                {
-                    "data_subjects": chosen_ids(
-                        content.dpa.data_subject_categories, request.processing.data_subjects
-                    ),
-                    "data_categories": chosen_ids(
-                        content.dpa.personal_data_categories, request.processing.data_categories
-                    ),
-                }
-            ),
+            processing=processing,
             special_categories=request.processing.special_categories,
-            customer_enc=cipher.encrypt(request.customer.model_dump_json(by_alias=True)),
+            customer_enc=customer,
         )
         try:
             with transaction(factory) as session:

@@ -36,8 +36,7 @@ class PdfError(Exception):
 
 def find_soffice(settings: Settings) -> str | None:
     if settings.SOFFICE_PATH:
-        configured = shutil.which(settings.SOFFICE_PATH)
-        return configured
+        return shutil.which(settings.SOFFICE_PATH)
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 

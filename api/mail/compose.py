@@ -17,11 +17,10 @@ from string import Template
 from babel.dates import format_date
 from babel.dates import format_datetime as babel_datetime
 
-from api.i18n import Lang
+from api.i18n import BABEL_LOCALES, Lang
 from api.inquiries.deadline import LOCAL_TZ
 from api.inquiries.labels import CONTROLLER_NOTICE, REQUEST_TYPES, REQUESTER_ROLES
 
-BABEL_LOCALES: dict[Lang, str] = {"de": "de_DE", "en": "en_GB"}
 TEAM: dict[Lang, str] = {"de": "Ihr Datenschutzteam von UNOY", "en": "UNOY's privacy team"}
 
 

@@ -60,7 +60,11 @@ def enqueue(
 
 
 def decode(cipher: Cipher, row: OutboxMessage) -> EmailMessage:
-    parsed = message_from_bytes(cipher.decrypt_bytes(row.message_enc), policy=policy.default)
+    return _decrypt(cipher, row.message_enc)
+
+
+def _decrypt(cipher: Cipher, token: str) -> EmailMessage:
+    parsed = message_from_bytes(cipher.decrypt_bytes(token), policy=policy.default)
     assert isinstance(parsed, EmailMessage)
     return parsed
 
@@ -149,9 +153,7 @@ async def drain(
             break
         for row_id, token in batch:
             try:
-                parsed = message_from_bytes(cipher.decrypt_bytes(token), policy=policy.default)
-                assert isinstance(parsed, EmailMessage)
-                await sender.send(parsed)
+                await sender.send(_decrypt(cipher, token))
             except Exception as exc:  # any failure is retried later; never lost
                 logger.warning("outbox: mail %d not sent (%s); will retry", row_id, _describe(exc))
                 await asyncio.to_thread(

@@ -6,7 +6,7 @@ SMTP_URL forms: `smtp://user:pass@host:587` (STARTTLS when the server offers it)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -26,7 +26,8 @@ class SmtpSender:
     hostname: str
     port: int
     username: str | None
-    password: str | None
+    # Out of repr(): the sender sits on app.state, where a debugger or a log line may show it.
+    password: str | None = field(repr=False)
     start_tls: bool | None
     use_tls: bool
     timeout: float

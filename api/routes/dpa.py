@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache, partial
-from pathlib import Path
+from functools import partial
 from typing import Annotated
 
 import anyio
@@ -13,22 +12,17 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.captcha import CaptchaVerifier
-from api.content import Content, Option, get_content, load_content
+from api.content import Content, Option, get_content
 from api.crypto import Cipher
 from api.deps import CaptchaDep, CipherDep, ClientAddressDep, SessionFactoryDep, SettingsDep
 from api.dpa import pdf
-from api.dpa.context import (
-    UnknownOptionError,
-    check_processing,
-    collation_key,
-    country_name,
-)
+from api.dpa.context import UnknownOptionError, check_processing, collation_key
 from api.dpa.filename import content_disposition
 from api.dpa.issue import issue
 from api.dpa.render import DOCX_MEDIA_TYPE
 from api.dpa.schemas import COUNTRY_CODES, DpaRequest
 from api.errors import ApiError, error_responses
-from api.i18n import DEFAULT_LANG, Lang, Localized
+from api.i18n import DEFAULT_LANG, Lang, Localized, country_name
 from api.ratelimit import rate_limit
 from api.settings import Settings
 
@@ -49,13 +43,8 @@ def dpa_limiter(app: FastAPI) -> anyio.CapacityLimiter:
     return limiter
 
 
-@lru_cache(maxsize=4)
-def _content_from(data_dir: Path) -> Content:
-    return load_content(data_dir)
-
-
 def content_for(settings: Settings) -> Content:
-    return get_content() if settings.DATA_DIR is None else _content_from(settings.DATA_DIR)
+    return get_content(settings.DATA_DIR)
 
 
 class OptionOut(BaseModel):

@@ -25,6 +25,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from api.content import Content, Lang, Text
+from api.i18n import country_name, long_date
 
 MARKER = re.compile(
     r"<!--\s*trustcenter:(?P<name>[a-z][a-z-]*)(?:\s+(?P<arg>[A-Za-z0-9_.]+))?\s*-->"
@@ -98,8 +99,8 @@ def render(name: str, arg: str | None, lang: Lang, content: Content, page_url: s
         toms=content.toms,
         subprocessors=content.subprocessors,
         announcements=announcements(content.subprocessors),
-        long_date=lambda value: build.long_date(value, lang),
-        country=lambda code: build.country_name(code, lang),
+        long_date=lambda value: long_date(value, lang),
+        country=lambda code: country_name(code, lang),
         root="/" + build.language_prefix(lang),
         page_url=page_url,
     )

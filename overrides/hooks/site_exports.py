@@ -23,6 +23,7 @@ from mkdocs.plugins import event_priority
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.content import LANGUAGES, Change, Content, Lang, SubprocessorGroup
+from api.i18n import long_date
 
 SCHEMA_VERSION = "1.0"
 JSON_PATH = "subprocessors.json"
@@ -127,8 +128,8 @@ def _change_text(item: Announcement, lang: Lang) -> str:
     notice, effective = item.notice_date, item.effective_date
     return (
         f"{_names(item)}: {words[item.kind]}. {item.summary(lang)}\n"
-        f"{words['notice']}: {build.long_date(notice, lang)} ({notice.isoformat()})\n"
-        f"{words['effective']}: {build.long_date(effective, lang)} ({effective.isoformat()})"
+        f"{words['notice']}: {long_date(notice, lang)} ({notice.isoformat()})\n"
+        f"{words['effective']}: {long_date(effective, lang)} ({effective.isoformat()})"
     )
 
 

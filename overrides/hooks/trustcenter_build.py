@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel import Locale
-from babel.dates import format_date
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
@@ -25,9 +22,6 @@ ENV_VAR = "TRUSTCENTER_ENV"
 SITE_URL_VAR = "TRUSTCENTER_SITE_URL"
 API_ORIGIN_VAR = "TRUSTCENTER_API_ORIGIN"
 DEFAULT_LANGUAGE: Lang = LANGUAGES[0]
-# A German vendor writes British English: "26 November 2026", as in the DPA (api/dpa/context.py),
-# not the US "November 26, 2026" that babel's bare "en" gives.
-BABEL_LOCALES: dict[Lang, str] = {"de": "de_DE", "en": "en_GB"}
 
 
 @dataclass
@@ -54,16 +48,6 @@ def language(config: MkDocsConfig) -> Lang:
     if value not in LANGUAGES:
         raise PluginError(f"mkdocs.yml: theme.language '{value}' is not one of {LANGUAGES}")
     return value
-
-
-def long_date(value: date, lang: Lang) -> str:
-    """A date for people: "26. November 2026", "26 November 2026" (machines get ISO 8601)."""
-    return str(format_date(value, format="long", locale=BABEL_LOCALES[lang]))
-
-
-def country_name(code: str, lang: Lang) -> str:
-    """The name of an ISO 3166 alpha-2 country in the language, e.g. "Deutschland"."""
-    return str(Locale.parse(BABEL_LOCALES[lang]).territories.get(code, code))
 
 
 def language_prefix(lang: Lang) -> str:

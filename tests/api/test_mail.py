@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from api.db.outbox import OutboxMessage
 from api.mail.outbox import drain, drain_state
+from api.mail.sender import parse_smtp_url
 from tests.api.conftest import ClientFactory, valid_body
 from tests.support.aio import run_async
 from tests.support.smtp import SmtpServer
@@ -165,3 +166,10 @@ def test_without_smtp_mail_is_kept_and_logged_without_personal_data(
     assert [r.status for r in _outbox(client)] == ["pending", "pending"]
     assert client.get("/api/health").json()["mail"] == "outbox-only"
     assert "erika" not in caplog.text.lower()
+
+
+def test_the_smtp_password_stays_out_of_repr() -> None:
+    sender = parse_smtp_url("smtps://mailer:s%40cret-pw@smtp.internal")
+    assert sender.password == "s@cret-pw"
+    assert (sender.hostname, sender.port, sender.username) == ("smtp.internal", 465, "mailer")
+    assert "cret-pw" not in repr(sender)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, cast
 
@@ -63,6 +65,7 @@ def test_production_refuses_each_missing_setting(name: str) -> None:
     [
         ("MAIL_FROM", "trustcenter@localhost", "MAIL_FROM is the development default"),
         ("PRIVACY_INBOX", "privacy@localhost", "PRIVACY_INBOX is the development default"),
+        ("RATE_LIMIT_STORAGE", "memory://", "RATE_LIMIT_STORAGE is the development default"),
         ("PUBLIC_URL", "http://trust.unoy.com", "PUBLIC_URL must use https"),
         ("HCAPTCHA_VERIFY_URL", "http://127.0.0.1:9/x", "HCAPTCHA_VERIFY_URL must use https"),
     ],
@@ -109,3 +112,49 @@ def test_production_never_generates_a_key(tmp_path: Path) -> None:
     with pytest.raises(DataKeyError):
         cipher_from_settings(settings)
     assert not (tmp_path / "data.key").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "secret"),
+    [
+        ("HCAPTCHA_SECRET", "0xsecret-in-the-log", "0xsecret-in-the-log"),
+        ("DATABASE_URL", "postgresql+psycopg://app:db-pw@db.internal/tc", "db-pw"),
+        ("SMTP_URL", "smtp://mailer:smtp-pw@smtp.internal:587", "smtp-pw"),
+    ],
+)
+def test_a_refused_production_start_quotes_no_secret(name: str, value: str, secret: str) -> None:
+    # The refusal is logged at start-up: it names settings, never their values.
+    with pytest.raises(ValidationError) as caught:
+        Settings(**cast(dict[str, Any], {"ENV": "production", name: value}))
+    message = str(caught.value)
+    assert "TRUSTCENTER_DATA_KEYS" in message
+    assert secret not in message
+
+
+def test_each_refusal_is_named_once() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(ENV="production")
+    assert str(caught.value).count("TRUSTCENTER_MAIL_FROM") == 1
+
+
+def test_connection_urls_stay_out_of_repr() -> None:
+    text = repr(Settings(**PRODUCTION))
+    assert "PUBLIC_URL='https://trust.unoy.com'" in text
+    for value in (PRODUCTION["DATABASE_URL"], PRODUCTION["RATE_LIMIT_STORAGE"], "0xsecret", ":pw@"):
+        assert value not in text
+
+
+def test_processes_starting_together_share_one_development_key(tmp_path: Path) -> None:
+    # Every starter must read the key that won, never a file not yet written.
+    settings = Settings(VAR_DIR=tmp_path)
+    start = threading.Barrier(8)
+
+    def start_up(_: int) -> str:
+        start.wait()
+        return cipher_from_settings(settings).encrypt("x")
+
+    with ThreadPoolExecutor(8) as pool:
+        tokens = list(pool.map(start_up, range(8)))
+    cipher = cipher_from_settings(settings)
+    assert [cipher.decrypt(token) for token in tokens] == ["x"] * 8
+    assert [p.name for p in tmp_path.iterdir()] == ["data.key"]

@@ -11,8 +11,9 @@ from docx.oxml.ns import qn
 
 from api.content import Content, Lang, get_content
 from api.dpa import issue
-from api.dpa.context import NONE, UnknownOptionError, build_context, long_date
+from api.dpa.context import NONE, UnknownOptionError, build_context
 from api.dpa.schemas import DpaRequest
+from api.i18n import long_date
 from tests.dpa.sample import (
     COUNTRY,
     all_text,

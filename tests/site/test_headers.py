@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.site_server import mount_site, parse_headers_file
+from api.site_server import SiteApp, mount_site, parse_headers_file
 from tests.support.site_build import PROJECT_ROOT, Build
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -160,6 +160,23 @@ def test_local_server_hides_config_and_stays_in_the_site(client: TestClient) -> 
     for path in ("/_headers", "/_redirects", "/../netlify.toml", "/%2e%2e/netlify.toml"):
         assert client.get(path).status_code == 404, path
     assert client.post("/toms/").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/%00", "/en/toms%00/", "/" + "a" * 5000, "/en/" + "b" * 300])
+def test_local_server_answers_impossible_file_names_with_the_404_page(
+    client: TestClient, path: str
+) -> None:
+    # A NUL byte or a name the file system refuses is "no such file", not a 500 without headers.
+    response = client.get(path)
+    assert response.status_code == 404
+    assert '<html lang="' in response.text
+    assert "content-security-policy" in response.headers
+
+
+def test_local_server_redirects_within_the_site(site: Build) -> None:
+    # "//en" must not be answered with the protocol-relative (other host) "//en/".
+    moved = SiteApp(site.site_dir, NETLIFY_TOML).respond("GET", "//en")
+    assert moved.status_code == 301 and moved.headers["location"] == "/en/"
 
 
 def test_local_server_rewrites_material_sitemap_lookups(client: TestClient) -> None:
