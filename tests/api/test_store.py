@@ -18,8 +18,9 @@ from api.db.inquiry import Inquiry
 from api.db.models import Base
 from api.db.session import create_db_engine, session_factory
 from api.inquiries import service
+from api.inquiries.schemas import ContactRequest
 from api.mail.outbox import decode
-from tests.api.conftest import ClientFactory, count, valid_body
+from tests.api.conftest import ClientFactory, SettingsFactory, count, valid_body
 
 PERSONAL = {
     "name": "Zacharias Quellenfeld",
@@ -143,3 +144,36 @@ def test_parallel_retries_with_one_idempotency_key_store_once(
         references = set(pool.map(submit, range(40)))
     assert len(references) == 1
     assert count(client.app) == (1, 2)
+
+
+def test_an_inquiry_stored_before_an_upgrade_survives_it(
+    make_client: ClientFactory, make_settings: SettingsFactory, database_url: str
+) -> None:
+    """An inquiry written by the first schema is still there, readable, after every later
+    migration (the DPA records came with 0002)."""
+    settings = make_settings(DATABASE_URL=database_url)
+    engine = create_db_engine(database_url)
+    migrate.upgrade(engine, "0001")
+    receipt, created = service.submit(
+        session_factory(engine),
+        Cipher([settings.DATA_KEYS.get_secret_value()]),
+        settings,
+        ContactRequest(**valid_body(**PERSONAL)),
+    )
+    assert created
+    engine.dispose()
+
+    client = make_client(settings)  # start-up migrates to head
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    assert migrate.current_revision(engine) == migrate.head_revision() != "0001"
+    shown = service.get_inquiry(
+        session_factory(engine),
+        Cipher([settings.DATA_KEYS.get_secret_value()]),
+        receipt.reference,
+    )
+    assert shown is not None
+    assert (shown.name, shown.email, shown.message) == (
+        PERSONAL["name"],
+        PERSONAL["email"],
+        PERSONAL["message"],
+    )
