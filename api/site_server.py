@@ -1,10 +1,12 @@
 """Serve the built site like Netlify does, so `make run` shows the production headers locally.
 
 Every static response gets the ``[[headers]]`` of ``netlify.toml`` and the rules of the generated
-``site/_headers`` (the Content-Security-Policy with its script hashes), matched and merged the way
-Netlify does: every matching rule applies, and for one header the last matching rule wins. A
+``site/_headers`` (one rule per served path, with its Content-Security-Policy), every rule whose
+path matches the request. The generated files never let two matching rules set the same header
+(how Netlify would merge them is not documented), so the order of the rules does not matter. A
 directory ``x/`` serves ``x/index.html``; where no file exists, the ``[[redirects]]`` that serve a
-local file apply: rewrites (status 200) and the 404 page of the visitor's language (status 404).
+local file apply: rewrites (status 200) and the 404 page of the visitor's language (status 404),
+whose policy is in its ``<meta>`` since its path matches no ``_headers`` rule.
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ class SiteApp:
         )
         if not generated:
             logger.warning("%s has no rules: is the site built?", headers_file)
-        # Netlify applies _headers, then netlify.toml; the later rule wins for one header.
+        # No two rules matching one path set the same header (see tests/site/test_headers.py).
         self.header_rules = generated + toml_headers
 
     def resolve(self, path: str) -> Path | None:

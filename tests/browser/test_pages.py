@@ -22,6 +22,11 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 AXE = Axe()
+INJECT_INLINE_SCRIPT = """
+const script = document.createElement("script");
+script.textContent = "window.__injected = true;";
+document.head.append(script);
+"""
 
 
 def path_of(lang: str, slug: str) -> str:
@@ -123,12 +128,20 @@ def test_not_found_page_in_the_visitors_language(
     response = page.goto(live_server + path, wait_until="networkidle")
     assert response is not None and response.status == 404
     assert page.locator("html").get_attribute("lang") == lang
+    # No file at this path, so no _headers rule (as on Netlify): the page's meta policy applies.
+    assert "content-security-policy" not in response.headers
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert policy and "script-src 'self' 'sha256-" in policy and "hcaptcha" not in policy
     results = AXE.run(page)
     assert results.violations_count == 0, results.generate_report()
     assert page.evaluate("window.__cspViolations") == []
     # Chromium reports the 404 of the document itself as a console error; nothing else may fail.
     assert [e for e in recorder.errors if "404" not in e] == []
     assert recorder.foreign == []
+    # The meta policy is enforced: an inline script it does not hash is refused.
+    page.evaluate(INJECT_INLINE_SCRIPT)
+    assert page.evaluate("window.__injected") is None
+    assert page.evaluate("window.__cspViolations") == ["script-src-elem inline"]
 
 
 PHONE: ViewportSize = {"width": 390, "height": 844}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 import tomllib
 from pathlib import Path
@@ -12,25 +13,68 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.site_server import SiteApp, mount_site, parse_headers_file
+from api.site_server import (
+    HeaderRule,
+    SiteApp,
+    mount_site,
+    parse_headers_file,
+    parse_netlify_toml,
+)
 from tests.support.site_build import PROJECT_ROOT, Build
 
 pytestmark = pytest.mark.xdist_group("site")
 
 NETLIFY_TOML = PROJECT_ROOT / "netlify.toml"
-FORM_PATHS = ("/contact/*", "/en/contact/*", "/dpa/*", "/en/dpa/*")
+CSP = "Content-Security-Policy"
+FORM_PAGES = {
+    f"{prefix}{page}/{index}"
+    for prefix in ("/", "/en/")
+    for page in ("contact", "dpa")
+    for index in ("", "index.html")
+}
+NOT_FOUND_PAGES = ("404.html", "en/404.html")
+HIDDEN = {"_headers", "_redirects"}
 INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", re.S
 )
+META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
 
-def policies(site_dir: Path) -> dict[str, str]:
-    text = (site_dir / "_headers").read_text("utf-8")
-    return {
-        rule.pattern.pattern: rule.values["Content-Security-Policy"]
-        for rule in parse_headers_file(text)
-        if "Content-Security-Policy" in rule.values
-    }
+def header_rules(site_dir: Path) -> list[HeaderRule]:
+    return parse_headers_file((site_dir / "_headers").read_text("utf-8"))
+
+
+def toml_rules() -> list[HeaderRule]:
+    return parse_netlify_toml(NETLIFY_TOML.read_text("utf-8"))[0]
+
+
+def served_paths(site_dir: Path) -> dict[str, Path]:
+    """Every request path answered with a file, as Netlify serves them: x/index.html at /x/ too."""
+    paths = {}
+    for file in site_dir.rglob("*"):
+        if file.is_file() and file.name not in HIDDEN:
+            path = "/" + file.relative_to(site_dir).as_posix()
+            paths[path] = file
+            if file.name == "index.html":
+                paths[path.removesuffix("index.html")] = file
+    return paths
+
+
+def policy_of(rules: list[HeaderRule], path: str) -> str:
+    found = [rule.values[CSP] for rule in rules if CSP in rule.values and rule.pattern.match(path)]
+    assert len(found) == 1, (path, len(found))
+    return found[0]
+
+
+def meta_policy(page: Path) -> str:
+    match = META_POLICY.search(page.read_text("utf-8"))
+    assert match, page
+    return html.unescape(match[1])
+
+
+def all_policies(site_dir: Path) -> list[str]:
+    policies = [rule.values[CSP] for rule in header_rules(site_dir) if CSP in rule.values]
+    return policies + [meta_policy(site_dir / page) for page in NOT_FOUND_PAGES]
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -50,7 +94,7 @@ def test_csp_hashes_every_inline_script(site: Build) -> None:
         for script in INLINE_SCRIPT.findall(page.read_text(encoding="utf-8"))
     }
     assert scripts, "Material's inline scripts were expected"
-    for policy in policies(site.site_dir).values():
+    for policy in all_policies(site.site_dir):
         script_src = directives(policy)["script-src"]
         for script in scripts:
             digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -60,33 +104,77 @@ def test_csp_hashes_every_inline_script(site: Build) -> None:
 
 
 def test_csp_directives(site: Build) -> None:
-    rules = policies(site.site_dir)
-    assert len(rules) == 1 + len(FORM_PATHS)
-    for policy in rules.values():
+    policies = set(all_policies(site.site_dir))
+    # The strict policy, the form pages' one, and the strict one without frame-ancestors (meta).
+    assert len(policies) == 3
+    for policy in policies:
         parsed = directives(policy)
         assert parsed["default-src"] == ["'self'"]
         assert parsed["object-src"] == ["'none'"]
         assert parsed["base-uri"] == ["'self'"]
         assert parsed["form-action"] == ["'self'"]
-        assert parsed["frame-ancestors"] == ["'none'"]
+    for rule in header_rules(site.site_dir):
+        assert directives(rule.values[CSP])["frame-ancestors"] == ["'none'"]
+
+
+def test_no_two_matching_rules_set_one_header(site: Build) -> None:
+    """Each served path gets each header from one rule: nothing is left to Netlify's merging.
+
+    Matched with api/site_server.py's patterns, over _headers and netlify.toml together.
+    """
+    generated, static = header_rules(site.site_dir), toml_rules()
+    paths = served_paths(site.site_dir)
+    assert "/" in paths and "/en/contact/" in paths and "/assets/javascripts/forms.js" in paths
+    server = SiteApp(site.site_dir, NETLIFY_TOML)
+    for path, file in paths.items():
+        assert server.resolve(path) == file.resolve(), path
+        setters: dict[str, int] = {}
+        for rule in generated + static:
+            if rule.pattern.match(path):
+                for name in rule.values:
+                    setters[name.lower()] = setters.get(name.lower(), 0) + 1
+        assert setters.get(CSP.lower()) == 1, path
+        assert max(setters.values()) == 1, (path, setters)
+    # Every rule serves a path: no rule for a file that is not there.
+    assert all(any(rule.pattern.match(path) for path in paths) for rule in generated)
 
 
 def test_hcaptcha_only_on_the_form_pages(site: Build) -> None:
-    text = (site.site_dir / "_headers").read_text("utf-8")
-    rules = parse_headers_file(text)
-    paths = [line for line in text.splitlines() if line.startswith("/")]
-    for path, rule in zip(paths, rules, strict=True):
-        policy = rule.values.get("Content-Security-Policy")
-        if policy is None:
-            continue
-        allows = "https://*.hcaptcha.com" in directives(policy)["script-src"]
-        assert allows == (path in FORM_PATHS), path
-    # The site-wide rule comes first, so the form pages' rule is the one that applies there.
-    assert paths[0] == "/*"
+    rules = header_rules(site.site_dir)
+    paths = served_paths(site.site_dir)
+    assert FORM_PAGES.issubset(paths)
+    for path in paths:
+        allows = "https://*.hcaptcha.com" in directives(policy_of(rules, path))["script-src"]
+        assert allows == (path in FORM_PAGES), path
+        frames = directives(policy_of(rules, path))["frame-src"]
+        assert frames == (
+            ["https://hcaptcha.com", "https://*.hcaptcha.com"] if allows else ["'none'"]
+        )
+
+
+def test_not_found_pages_carry_the_strict_policy_in_a_meta(site: Build) -> None:
+    """Netlify's 404 responses match no _headers rule, so the page brings its own policy."""
+    rules = header_rules(site.site_dir)
+    strict = policy_of(rules, "/toms/")
+    for page in NOT_FOUND_PAGES:
+        text = (site.site_dir / page).read_text("utf-8")
+        assert len(META_POLICY.findall(text)) == 1, page
+        meta = META_POLICY.search(text)
+        assert meta
+        # Ahead of everything the policy covers; only <meta charset> (first 1024 bytes) precedes it.
+        head = text[text.index("<head>") + len("<head>") : meta.start()]
+        assert re.fullmatch(r'\s*<meta charset="utf-8">', head), head
+        expected = directives(strict)
+        del expected["frame-ancestors"]  # ignored in a meta; X-Frame-Options: DENY covers it
+        assert directives(meta_policy(site.site_dir / page)) == expected
+    # Elsewhere the header alone: a second (meta) policy would be enforced as well.
+    for path, file in served_paths(site.site_dir).items():
+        if file.suffix == ".html" and file.name != "404.html":
+            assert not META_POLICY.search(file.read_text("utf-8")), path
 
 
 def test_fingerprinted_assets_are_cached_for_a_year(site: Build) -> None:
-    rules = parse_headers_file((site.site_dir / "_headers").read_text("utf-8"))
+    rules = header_rules(site.site_dir)
     cached = [rule for rule in rules if "Cache-Control" in rule.values]
     bundles = list((site.site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
     assert cached and bundles
@@ -109,6 +197,10 @@ def test_netlify_toml() -> None:
     assert site_wide["X-Content-Type-Options"] == "nosniff"
     for name in ("Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy"):
         assert site_wide[name]
+    # Set per path in _headers only (see test_no_two_matching_rules_set_one_header).
+    for rule in config["headers"]:
+        assert not {CSP.lower(), "cache-control"} & {name.lower() for name in rule["values"]}
+    assert site_wide["X-Frame-Options"] == "DENY"  # the 404 pages' meta policy cannot forbid it
     not_found = [(r["from"], r["to"]) for r in config["redirects"] if r["status"] == 404]
     assert not_found == [("/en/*", "/en/404.html"), ("/*", "/404.html")]
 
@@ -131,8 +223,9 @@ def test_local_server_applies_the_production_headers(client: TestClient) -> None
     assert "hcaptcha" not in page.headers["content-security-policy"]
     assert "max-age=63072000" in page.headers["strict-transport-security"]
     assert page.headers["x-content-type-options"] == "nosniff"
-    form = client.get("/en/contact/")
-    assert "https://*.hcaptcha.com" in form.headers["content-security-policy"]
+    for path in ("/en/contact/", "/dpa/index.html"):
+        form = client.get(path)
+        assert "https://*.hcaptcha.com" in form.headers["content-security-policy"], path
     assert client.get("/api/ping").json() == {"ok": True}
 
 
@@ -153,7 +246,10 @@ def test_local_server_not_found_in_the_visitors_language(
     response = client.get(path)
     assert response.status_code == 404
     assert f'<html lang="{lang}"' in response.text
-    assert "content-security-policy" in response.headers
+    # No file at this path, so no _headers rule: the 404 page's own meta policy applies.
+    assert "content-security-policy" not in response.headers
+    assert META_POLICY.search(response.text)
+    assert response.headers["x-frame-options"] == "DENY"
 
 
 def test_local_server_hides_config_and_stays_in_the_site(client: TestClient) -> None:
@@ -170,7 +266,7 @@ def test_local_server_answers_impossible_file_names_with_the_404_page(
     response = client.get(path)
     assert response.status_code == 404
     assert '<html lang="' in response.text
-    assert "content-security-policy" in response.headers
+    assert META_POLICY.search(response.text)
 
 
 def test_local_server_redirects_within_the_site(site: Build) -> None:
