@@ -1,19 +1,22 @@
-"""hCaptcha, verified server-side against siteverify with httpx. Fails closed: an unreachable,
-slow or confused verifier means 503 and nothing is stored.
+"""hCaptcha, verified server-side against siteverify. Fails closed: an unreachable, slow or
+confused verifier means CaptchaUnavailable (nothing is stored), a bad token CaptchaFailed.
 
-Routes use it as `captcha: CaptchaDep` then `captcha.verify(body.captcha_token, address)`.
+The check is asynchronous, so a slow verifier holds no worker thread: `await
+captcha.verify(token, address)`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import httpx
+from api.core.errors import DomainError
+from api.core.settings import Settings
 
-from api.errors import ApiError
-from api.settings import Settings
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -32,21 +35,20 @@ CLIENT_CODES = frozenset(
 CaptchaMode = Literal["hcaptcha", "development"]
 
 
-def _failed() -> ApiError:
-    return ApiError(
-        400,
-        "captcha_failed",
-        fields={
-            "captcha_token": {
-                "de": "Bitte lösen Sie das Captcha (erneut).",
-                "en": "Please solve the captcha (again).",
-            }
-        },
-    )
+class CaptchaFailed(DomainError):
+    """The person's token is missing, wrong, expired or from another site: solve it again."""
+
+    code = "captcha_failed"
+
+    def __init__(self, detail: str = "captcha not solved") -> None:
+        super().__init__(detail, fields={"captcha_token": "captcha"})
 
 
-def _unavailable() -> ApiError:
-    return ApiError(503, "captcha_unavailable", headers={"Retry-After": "60"})
+class CaptchaUnavailable(DomainError):
+    """The verifier cannot say (unreachable, slow, or our set-up is wrong)."""
+
+    code = "captcha_unavailable"
+    retry_after = 60
 
 
 def _is_ip(value: str) -> bool:
@@ -58,25 +60,42 @@ def _is_ip(value: str) -> bool:
 
 
 class CaptchaVerifier:
-    def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
+    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
         self.mode: CaptchaMode = settings.captcha_mode
         self.sitekey = settings.HCAPTCHA_SITEKEY
         self._secret = settings.HCAPTCHA_SECRET
         self._url = settings.HCAPTCHA_VERIFY_URL
+        self._timeout = settings.HCAPTCHA_TIMEOUT
         self._hostnames = frozenset(h.lower() for h in settings.captcha_hostnames)
-        self._client = client or httpx.Client(
-            timeout=httpx.Timeout(settings.HCAPTCHA_TIMEOUT), follow_redirects=False
-        )
+        self._client = client
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    def close(self) -> None:
-        self._client.close()
+    def _http(self) -> httpx.AsyncClient:
+        # One client (and its connection pool) per event loop: Mangum may run each Lambda
+        # invocation in a new loop, and a pool cannot move between loops.
+        import httpx
 
-    def verify(self, token: str | None, remote_ip: str | None = None) -> None:
-        """Return if the token is good; raise ApiError 400 (bad token) or 503 (verifier)."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self._timeout), follow_redirects=False
+            )
+            self._loop = loop
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def verify(self, token: str | None, remote_ip: str | None = None) -> None:
+        """Return if the token is good; raise CaptchaFailed or CaptchaUnavailable."""
+        import httpx
+
         if self.mode == "development":
             return
         if not token:
-            raise _failed()
+            raise CaptchaFailed("no token")
         data = {
             "secret": self._secret.get_secret_value(),
             "response": token,
@@ -85,33 +104,33 @@ class CaptchaVerifier:
         if remote_ip and _is_ip(remote_ip):
             data["remoteip"] = remote_ip
         try:
-            response = self._client.post(self._url, data=data)
+            response = await self._http().post(self._url, data=data)
         except httpx.TimeoutException:
             logger.error("captcha verifier timed out")
-            raise _unavailable() from None
+            raise CaptchaUnavailable("timeout") from None
         except httpx.HTTPError as exc:
             logger.error("captcha verifier unreachable (%s)", type(exc).__name__)
-            raise _unavailable() from None
+            raise CaptchaUnavailable("unreachable") from None
         if response.status_code != 200:
             logger.error("captcha verifier answered HTTP %d", response.status_code)
-            raise _unavailable()
+            raise CaptchaUnavailable("bad status")
         try:
             result = response.json()
         except ValueError:
             logger.error("captcha verifier answered with something other than JSON")
-            raise _unavailable() from None
+            raise CaptchaUnavailable("not JSON") from None
         if not isinstance(result, dict):
-            raise _unavailable()
+            raise CaptchaUnavailable("not an object")
         codes = result.get("error-codes") or []
         codes = [str(code) for code in codes] if isinstance(codes, list) else [str(codes)]
         if result.get("success") is not True:
             if codes and not set(codes) <= CLIENT_CODES:
                 # Our secret, sitekey or request is wrong: the person cannot fix that.
                 logger.error("captcha verifier rejected our request: %s", ",".join(codes))
-                raise _unavailable()
+                raise CaptchaUnavailable("rejected our request")
             logger.info("captcha rejected: %s", ",".join(codes) or "no code")
-            raise _failed()
+            raise CaptchaFailed("rejected")
         hostname = str(result.get("hostname") or "").lower()
         if self._hostnames and hostname not in self._hostnames:
             logger.warning("captcha solved on an unexpected hostname")
-            raise _failed()
+            raise CaptchaFailed("unexpected hostname")

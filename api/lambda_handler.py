@@ -14,8 +14,8 @@ from typing import Any
 
 from mangum import Mangum
 
-from api.app import create_app
 from api.mail.outbox import drain_state
+from api.web.app import create_app
 
 logging.getLogger().setLevel(logging.INFO)
 

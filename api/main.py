@@ -5,19 +5,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from api.app import create_app
-from api.settings import get_settings
-from api.site_server import mount_site
+from api.core.files import checkout_root
+from api.core.settings import get_settings
+from api.web.app import create_app
+from api.web.site_server import mount_site
 
+settings = get_settings()
 logging.basicConfig(
-    level=get_settings().LOG_LEVEL.upper(),
-    format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    level=settings.LOG_LEVEL.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
 )
 
-DEFAULT_SITE_DIR = Path(__file__).resolve().parent.parent / "site"
-
-app = create_app()
-site_dir = get_settings().SITE_DIR or DEFAULT_SITE_DIR
+app = create_app(settings)
+site_dir = settings.SITE_DIR or (checkout_root() or Path.cwd()) / "site"
 if site_dir.is_dir():
     # After the API routes, so /api/* never falls through to static files.
     mount_site(app, site_dir)

@@ -1,8 +1,8 @@
 """Rate limits with the `limits` library (memory, or Redis through RATE_LIMIT_STORAGE).
 
 Keys are keyed digests, so the store never holds a client address or an email address.
-Use `Depends(rate_limit("RATE_LIMIT_DPA"))` for a per-address limit on a route, and
-`limiter.hit(limit, "namespace", value)` for anything else (e.g. per email).
+`limiter.hit(limit, "namespace", value)` counts one request and raises RateLimited when over;
+the web layer offers it per client address as a route dependency.
 """
 
 from __future__ import annotations
@@ -11,16 +11,12 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Annotated
 
-from fastapi import Depends
 from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from starlette.requests import Request
 
-from api.client_address import request_client_address
-from api.errors import ApiError
+from api.core.errors import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +43,7 @@ class RateLimiter:
         self._digest = digest
 
     def hit(self, limit: str, namespace: str, value: str) -> None:
-        """Count one request; raise ApiError 429 with Retry-After when over the limit.
+        """Count one request; raise RateLimited (with the seconds to wait) when over the limit.
         A storage outage lets the request through (logged): the captcha still guards, and
         an unreachable Redis must not turn away privacy requests."""
         key = self._digest(f"{namespace}:{value}")
@@ -60,26 +56,7 @@ class RateLimiter:
             except Exception as exc:  # the storage backend's errors vary by driver
                 logger.error("rate-limit storage failed (%s); not limiting", type(exc).__name__)
                 return
-            retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-            raise ApiError(
-                429,
-                "rate_limited",
-                headers={"Retry-After": str(retry_after)},
-                params={"retry_after": retry_after},
-            )
+            raise RateLimited(max(1, math.ceil(stats.reset_time - time.time())))
 
     def reset(self) -> None:
         self.storage.reset()
-
-
-def rate_limit(setting: str, namespace: str | None = None) -> Callable[..., None]:
-    """A dependency limiting requests per client address by the limit in `Settings.<setting>`."""
-
-    def dependency(
-        request: Request, address: Annotated[str, Depends(request_client_address)]
-    ) -> None:
-        state = request.app.state
-        limit = str(getattr(state.settings, setting))
-        state.rate_limiter.hit(limit, namespace or setting.lower(), address)
-
-    return dependency

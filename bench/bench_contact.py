@@ -26,7 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.crypto import generate_key  # noqa: E402
+from api.core.crypto import generate_key  # noqa: E402
 from tests.support.siteverify import Siteverify  # noqa: E402
 
 REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
@@ -115,7 +115,7 @@ async def main() -> None:
                 "-m",
                 "uvicorn",
                 "--factory",
-                "api.app:create_app",
+                "api.web.app:create_app",
                 "--host",
                 "127.0.0.1",
                 "--port",

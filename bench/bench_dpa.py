@@ -25,17 +25,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import api.routes.dpa as dpa_route
-from api.app import create_app
 from api.content import Content, get_content
-from api.crypto import generate_key
-from api.dpa.context import build_context
+from api.core.crypto import generate_key
+from api.core.settings import Settings
+from api.dpa.context import build_context, check_processing
 from api.dpa.pdf import docx_to_pdf, find_soffice
 from api.dpa.render import render_docx, template_path
 from api.dpa.schemas import DpaRequest
-from api.settings import Settings
+from api.web.app import create_app
+from api.web.deps import get_content_of
 from tests.dpa.sample import dpa_body
 
 
@@ -89,17 +90,14 @@ def scaled(content: Content, factor: int) -> Content:
         toms=toms.model_copy(update={"categories": categories}),
         subprocessors=content.subprocessors.model_copy(update={"groups": groups}),
         dpa=content.dpa,
+        messages=content.messages,
         examples=content.examples,
     )
 
 
-def use_content(content: Content) -> None:
+def use_content(app: FastAPI, content: Content) -> None:
     """Make the endpoint render from `content` (the scaled copies) instead of data/."""
-
-    def content_for(settings: Settings) -> Content:
-        return content
-
-    dpa_route.content_for = content_for
+    app.dependency_overrides[get_content_of] = lambda: content
 
 
 def line(label: str, samples: list[float], base: float | None = None) -> float:
@@ -137,9 +135,10 @@ def main() -> None:
             print(f"{len(base_content.subprocessors.all())} subprocessors at 1x); PDF: {soffice}")
             for factor in (1, 10, 100):
                 content = scaled(base_content, factor)
-                use_content(content)
+                use_content(client.app, content)  # type: ignore[arg-type]
+                chosen = check_processing(request.processing, content)
                 context = build_context(
-                    request, content, reference="DPA-2026-BENCH0", issued_on=issued
+                    request, chosen, content, reference="DPA-2026-BENCH0", issued_on=issued
                 )
                 runs = max(3, args.docx // factor if factor > 1 else args.docx)
                 print(
@@ -152,7 +151,11 @@ def main() -> None:
 
                 def full(content: Content = content) -> None:
                     built = build_context(
-                        request, content, reference="DPA-2026-BENCH0", issued_on=issued
+                        request,
+                        check_processing(request.processing, content),
+                        content,
+                        reference="DPA-2026-BENCH0",
+                        issued_on=issued,
                     )
                     render_docx(path, built)
 

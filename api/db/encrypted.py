@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.crypto import Cipher
+from api.core.crypto import Cipher
 from api.db.base import Base
 from api.db.session import transaction
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from api.core.errors import StoreUnavailable
+
+logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # libpq waits for a silent server for as long as the OS keeps the connection (minutes): a
@@ -113,3 +118,12 @@ def database_reachable(engine: Engine) -> bool:
     except Exception:  # any driver error means "not reachable" for a health check
         return False
     return True
+
+
+def store_unavailable(reason: BaseException | str) -> StoreUnavailable:
+    """The store could not take or give the data: the same for every resource. Only the
+    exception's type is logged: a database error quotes the row's values."""
+    logger.error(
+        "store unavailable (%s)", reason if isinstance(reason, str) else type(reason).__name__
+    )
+    return StoreUnavailable("the store is unavailable")

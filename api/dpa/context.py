@@ -10,25 +10,41 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from api.content import Content, Lang, Option, Subprocessor, Text
+from api.core.errors import InvalidInput
+from api.core.i18n import country_name, language_prefix, long_date
 from api.dpa.sanitize import sanitize
 from api.dpa.schemas import DpaRequest, Processing
-from api.i18n import country_name, long_date
 
 NONE = "–"
 # Markers tie a footnote to the location it explains, as on UNOY's TOMs page.
 _MARKERS = ("*", "**", "***", "****")
 
 
-class UnknownOptionError(ValueError):
+class UnknownOptionError(InvalidInput):
     """A processing choice that `data/dpa.yml` does not offer."""
 
     def __init__(self, field: str) -> None:
-        super().__init__(field)
+        super().__init__(f"unknown option in {field}", fields={field: "unknown_option"})
         self.field = field
+
+
+@dataclass(frozen=True)
+class ChosenProcessing:
+    """The option ids of `data/dpa.yml` a DPA is issued with, checked once per request."""
+
+    data_subjects: list[str]
+    data_categories: list[str]
+    special_categories: bool
+
+    def option_ids(self) -> dict[str, list[str]]:
+        ids = asdict(self)
+        del ids["special_categories"]
+        return ids
 
 
 def collation_key(text: str) -> str:
@@ -64,18 +80,19 @@ def chosen_ids(options: list[Option], ids: list[str] | None, field: str) -> list
     return [option.id for option in options if option.id in wanted]
 
 
-def check_processing(processing: Processing, content: Content) -> dict[str, list[str]]:
-    """The option ids a DPA is issued with, by field; raises UnknownOptionError, so call it
-    before anything is rendered or stored."""
+def check_processing(processing: Processing, content: Content) -> ChosenProcessing:
+    """The options a DPA is issued with; raises UnknownOptionError, so call it before anything
+    is rendered or stored."""
     dpa = content.dpa
-    return {
-        "data_subjects": chosen_ids(
+    return ChosenProcessing(
+        data_subjects=chosen_ids(
             dpa.data_subject_categories, processing.data_subjects, "processing.data_subjects"
         ),
-        "data_categories": chosen_ids(
+        data_categories=chosen_ids(
             dpa.personal_data_categories, processing.data_categories, "processing.data_categories"
         ),
-    }
+        special_categories=processing.special_categories,
+    )
 
 
 def _labels(options: list[Option], ids: list[str], lang: Lang) -> list[str]:
@@ -83,16 +100,15 @@ def _labels(options: list[Option], ids: list[str], lang: Lang) -> list[str]:
     return [option.label(lang) for option in options if option.id in wanted]
 
 
-def _processing(processing: Processing, content: Content, lang: Lang) -> dict[str, Any]:
+def _processing(chosen: ChosenProcessing, content: Content, lang: Lang) -> dict[str, Any]:
     dpa = content.dpa
-    ids = check_processing(processing, content)
     return {
         "subject_matter": dpa.subject_matter(lang),
         "duration": dpa.duration(lang),
         "nature_and_purpose": dpa.nature_and_purpose(lang),
-        "data_subjects": _labels(dpa.data_subject_categories, ids["data_subjects"], lang),
-        "data_categories": _labels(dpa.personal_data_categories, ids["data_categories"], lang),
-        "special_categories": processing.special_categories,
+        "data_subjects": _labels(dpa.data_subject_categories, chosen.data_subjects, lang),
+        "data_categories": _labels(dpa.personal_data_categories, chosen.data_categories, lang),
+        "special_categories": chosen.special_categories,
     }
 
 
@@ -199,12 +215,11 @@ def _entry(entry: Subprocessor, lang: Lang) -> dict[str, Any]:
 
 
 def _subprocessors(content: Content, lang: Lang) -> dict[str, Any]:
-    base = content.company.trust_center_url
-    prefix = "" if lang == "de" else "/en"
+    base = f"{content.company.trust_center_url}/{language_prefix(lang)}"
     return {
         "version": long_date(content.subprocessors.version, lang),
-        "url": f"{base}{prefix}/subprocessors/",
-        "feed_url": f"{base}{prefix}/subprocessors.atom",
+        "url": f"{base}subprocessors/",
+        "feed_url": f"{base}subprocessors.atom",
         "groups": [
             {
                 "title": group.title(lang),
@@ -230,7 +245,12 @@ def _transfers(content: Content, lang: Lang) -> list[dict[str, str]]:
 
 
 def build_context(
-    request: DpaRequest, content: Content, *, reference: str, issued_on: date
+    request: DpaRequest,
+    chosen: ChosenProcessing,
+    content: Content,
+    *,
+    reference: str,
+    issued_on: date,
 ) -> dict[str, Any]:
     lang = request.language
     context = {
@@ -241,7 +261,7 @@ def build_context(
         "customer": _customer(request),
         "unoy": _unoy(content, lang),
         "objection_days": content.company.subprocessor_objection_days,
-        "processing": _processing(request.processing, content, lang),
+        "processing": _processing(chosen, content, lang),
         "transfers": _transfers(content, lang),
         "toms": _toms(content, lang),
         "subprocessors": _subprocessors(content, lang),

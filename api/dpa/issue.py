@@ -15,17 +15,15 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.content import Content
-from api.crypto import Cipher
-from api.db.base import utcnow
+from api.core.clock import local_day, utcnow
+from api.core.crypto import Cipher
+from api.core.reference import DPA, new_reference
 from api.db.dpa import DpaRecord
-from api.db.session import transaction
+from api.db.session import store_unavailable, transaction
 from api.dpa import pdf
-from api.dpa.context import build_context, check_processing, data_digest, data_version
+from api.dpa.context import ChosenProcessing, build_context, data_digest, data_version
 from api.dpa.render import DOCX_MEDIA_TYPE, render_docx, template_path, template_sha256
 from api.dpa.schemas import DpaRequest
-from api.errors import store_unavailable
-from api.inquiries.deadline import local_day
-from api.reference import DPA, new_reference
 
 REFERENCE_ATTEMPTS = 5
 
@@ -42,6 +40,7 @@ class IssuedDpa:
 
 def render(
     request: DpaRequest,
+    chosen: ChosenProcessing,
     content: Content,
     *,
     reference: str,
@@ -49,19 +48,22 @@ def render(
     template_dir: Path | None = None,
     soffice: str | None = None,
 ) -> bytes:
-    """The document's bytes; PDF only with a `soffice` (raises pdf.PdfError)."""
+    """The document's bytes; PDF only with a `soffice` (raises pdf.PdfUnavailable)."""
     path = template_path(request.language, template_dir)
-    context = build_context(request, content, reference=reference, issued_on=local_day(issued_at))
+    context = build_context(
+        request, chosen, content, reference=reference, issued_on=local_day(issued_at)
+    )
     docx = render_docx(path, context)
     if request.format == "pdf":
         if soffice is None:
-            raise pdf.PdfError("no LibreOffice")
+            raise pdf.PdfUnavailable("no LibreOffice")
         return pdf.docx_to_pdf(docx, soffice)
     return docx
 
 
 def issue(
     request: DpaRequest,
+    chosen: ChosenProcessing,
     content: Content,
     factory: sessionmaker[Session],
     cipher: Cipher,
@@ -73,12 +75,13 @@ def issue(
     template_hash = template_sha256(template_path(request.language, template_dir))
     # The same for every reference drawn below.
     version, facts = data_version(content), data_digest(content)
-    processing = json.dumps(check_processing(request.processing, content))
+    processing = json.dumps(chosen.option_ids())
     customer = cipher.encrypt(request.customer.model_dump_json(by_alias=True))
     for _ in range(REFERENCE_ATTEMPTS):
         reference = new_reference(DPA, issued_at.year)
         body = render(
             request,
+            chosen,
             content,
             reference=reference,
             issued_at=issued_at,
@@ -97,7 +100,7 @@ def issue(
             data_sha256=facts,
             output_sha256=digest,
             processing=processing,
-            special_categories=request.processing.special_categories,
+            special_categories=chosen.special_categories,
             customer_enc=customer,
         )
         try:

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
 from api.content import LANGUAGES, Content, Lang
-from api.dpa.context import build_context
+from api.dpa.context import build_context, check_processing
 from api.dpa.render import jinja_environment, render_docx, template_bytes, template_path
 from api.dpa.schemas import DpaRequest
 
@@ -44,6 +43,8 @@ def sample_request(lang: Lang, *, special: bool = False, **customer: object) -> 
 
 def jinja_sources(path: Path) -> list[str]:
     """The Jinja source of the body, headers and footers, as docxtpl sees it."""
+    from docxtpl import DocxTemplate
+
     template = DocxTemplate(io.BytesIO(template_bytes(path)))
     template.render_init()
     sources = [template.patch_xml(template.get_xml())]
@@ -94,7 +95,11 @@ def lint(content: Content, template_dir: Path | None = None) -> LintResult:
         for special, customer in variants:
             request = sample_request(lang, special=special, **customer)
             context = build_context(
-                request, content, reference="DPA-0000-LINT00", issued_on=date.today()
+                request,
+                check_processing(request.processing, content),
+                content,
+                reference="DPA-0000-LINT00",
+                issued_on=date.today(),
             )
             try:
                 render_docx(path, context)

@@ -20,7 +20,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from api.settings import Settings
+from api.core.errors import DomainError
+from api.core.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,20 @@ MAX_PARALLEL = 3
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)
 
 
-class PdfError(Exception):
+class PdfError(DomainError):
     """The conversion failed or took too long; the reason is logged, not shown."""
+
+    code = "pdf_failed"
+    retry_after = 30
+
+
+class PdfUnavailable(DomainError):
+    """PDF was asked for where LibreOffice is not installed."""
+
+    code = "pdf_unavailable"
+
+    def __init__(self, detail: str = "no LibreOffice") -> None:
+        super().__init__(detail, fields={"format": "pdf_unavailable"})
 
 
 def find_soffice(settings: Settings) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.crypto import Cipher
+from api.core.crypto import Cipher
 from api.db.dpa import DpaRecord
 
 

@@ -16,18 +16,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
-from api.content import PROJECT_ROOT, Lang
+from api.core.files import content_dir
+from api.core.i18n import Lang
 
-TEMPLATE_DIR = PROJECT_ROOT / "dpa_templates"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def template_path(lang: Lang, template_dir: Path | None = None) -> Path:
-    return (template_dir or TEMPLATE_DIR) / f"dpa.{lang}.docx"
+    return content_dir("dpa_templates", template_dir) / f"dpa.{lang}.docx"
 
 
 @lru_cache(maxsize=8)
@@ -56,6 +55,10 @@ def jinja_environment() -> Environment:
 
 
 def render_docx(path: Path, context: dict[str, Any]) -> bytes:
+    # docxtpl (with lxml and python-docx) loads on the first DPA: a cold start that serves only
+    # inquiries never pays for it.
+    from docxtpl import DocxTemplate
+
     template = DocxTemplate(io.BytesIO(template_bytes(path)))
     template.render(context, jinja_environment(), autoescape=True)
     out = io.BytesIO()

@@ -10,8 +10,15 @@ from babel import Locale
 from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from api.errors import register_messages
-from api.validation import BlankToNone, CaptchaToken, Email, PersonName, SingleLine, StrictModel
+from api.core.i18n import Lang
+from api.core.validation import (
+    BlankToNone,
+    CaptchaToken,
+    Email,
+    PersonName,
+    SingleLine,
+    StrictModel,
+)
 
 OPTIONS_MAX = 50
 
@@ -98,35 +105,8 @@ class Processing(StrictModel):
 
 
 class DpaRequest(StrictModel):
-    language: Literal["de", "en"]
+    language: Lang
     format: Literal["docx", "pdf"] = "docx"
     customer: Customer
     processing: Processing = Field(default_factory=Processing)
     captcha_token: CaptchaToken = None
-
-
-register_messages(
-    messages={
-        "pdf_unavailable": {
-            "de": "PDF wird auf diesem Server nicht angeboten. Bitte wählen Sie das Word-Format "
-            "(.docx).",
-            "en": "PDF is not offered on this server. Please choose the Word format (.docx).",
-        },
-        "pdf_failed": {
-            "de": "Das PDF konnte gerade nicht erstellt werden. Es wurde nichts gespeichert; bitte "
-            "versuchen Sie es erneut oder wählen Sie das Word-Format (.docx).",
-            "en": "The PDF could not be created just now. Nothing was stored; please try again "
-            "or choose the Word format (.docx).",
-        },
-    },
-    field_messages={
-        "country_code": {
-            "de": "Bitte wählen Sie ein Land (ISO-Ländercode mit zwei Buchstaben, z. B. DE).",
-            "en": "Please choose a country (two-letter ISO country code, e.g. DE).",
-        },
-        "too_short": {
-            "de": "Bitte wählen Sie mindestens einen Eintrag.",
-            "en": "Please choose at least one entry.",
-        },
-    },
-)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Europe/Berlin")
+from api.core.clock import local_day
 
 
 def add_months(day: date, months: int) -> date:
@@ -20,12 +19,6 @@ def add_months(day: date, months: int) -> date:
     month += 1
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last))
-
-
-def local_day(moment: datetime) -> date:
-    if moment.tzinfo is None:
-        raise ValueError("receipt time must be timezone-aware")
-    return moment.astimezone(LOCAL_TZ).date()
 
 
 def due_by(received_at: datetime) -> date:

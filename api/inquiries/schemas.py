@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from api.validation import (
+from api.core.i18n import Lang
+from api.core.validation import (
     Accepted,
     BlankToNone,
     CaptchaToken,
     Email,
+    Honeypot,
     MultiLine,
     PersonName,
     SingleLine,
@@ -23,6 +25,8 @@ COMPANY_MAX = 200
 MESSAGE_MAX = 5000
 
 
+# A new type needs its label in data/messages.yml (`inquiry.request_type.<value>`); the form,
+# the mails and the API take it from there.
 class RequestType(StrEnum):
     access = "access"
     rectification = "rectification"
@@ -36,6 +40,7 @@ class RequestType(StrEnum):
     question = "question"
 
 
+# Labels in data/messages.yml (`inquiry.requester_role.<value>`).
 class RequesterRole(StrEnum):
     customer = "customer"
     customer_data_subject = "customer_data_subject"
@@ -52,15 +57,12 @@ class ContactRequest(StrictModel):
         None
     )
     message: Annotated[MultiLine, Field(max_length=MESSAGE_MAX)]
-    language: Literal["de", "en"]
+    language: Lang
     privacy_notice_accepted: Annotated[
         Accepted, Field(description="Must be true: the person has read the privacy notice.")
     ]
     captcha_token: CaptchaToken = None
-    website: Annotated[
-        str | None,
-        Field(max_length=200, description="Spam trap: people leave it empty, bots fill it."),
-    ] = None
+    website: Honeypot = None
 
 
 class ContactReceipt(BaseModel):

@@ -12,20 +12,19 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.crypto import Cipher
-from api.db.base import utcnow
+from api.core.clock import utcnow
+from api.core.crypto import Cipher
+from api.core.i18n import DEFAULT_LANG, as_lang
+from api.core.messages import Messages
+from api.core.reference import INQUIRY, new_reference
+from api.core.settings import Settings
 from api.db.inquiry import Inquiry
 from api.db.outbox import OutboxMessage
-from api.db.session import transaction
-from api.errors import store_unavailable
-from api.i18n import Lang, as_lang
+from api.db.session import store_unavailable, transaction
+from api.inquiries import mails
 from api.inquiries.deadline import due_by as deadline
-from api.inquiries.labels import CONTROLLER_NOTICE
 from api.inquiries.schemas import ContactReceipt, ContactRequest
-from api.mail import compose
 from api.mail.outbox import enqueue
-from api.reference import INQUIRY, new_reference
-from api.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -36,21 +35,27 @@ def idempotency_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def receipt(row: Inquiry) -> ContactReceipt:
-    lang: Lang = as_lang(row.language) or "de"
-    notice = CONTROLLER_NOTICE[lang] if row.requester_role == "customer_data_subject" else None
+def receipt(row: Inquiry, messages: Messages) -> ContactReceipt:
+    lang = as_lang(row.language) or DEFAULT_LANG
+    notice = (
+        messages.t("inquiry.controller_notice", lang)
+        if row.requester_role == "customer_data_subject"
+        else None
+    )
     return ContactReceipt(
         reference=row.reference, received_at=row.received_at, due_by=row.due_by, notice=notice
     )
 
 
-def find_by_idempotency_key(factory: sessionmaker[Session], key: str) -> ContactReceipt | None:
+def find_by_idempotency_key(
+    factory: sessionmaker[Session], messages: Messages, key: str
+) -> ContactReceipt | None:
     try:
         with factory() as session:
             row = session.scalar(
                 select(Inquiry).where(Inquiry.idempotency_key == idempotency_digest(key))
             )
-            return receipt(row) if row is not None else None
+            return receipt(row, messages) if row is not None else None
     except SQLAlchemyError as exc:
         raise store_unavailable(exc) from None
 
@@ -59,6 +64,7 @@ def submit(
     factory: sessionmaker[Session],
     cipher: Cipher,
     settings: Settings,
+    messages: Messages,
     data: ContactRequest,
     *,
     idempotency_key: str | None = None,
@@ -86,10 +92,10 @@ def submit(
             with transaction(factory) as session:
                 session.add(row)
                 session.flush()
-                _enqueue_mails(session, cipher, settings, row, data)
+                _enqueue_mails(session, cipher, settings, messages, row, data)
         except IntegrityError:
             if idempotency_key:
-                existing = find_by_idempotency_key(factory, idempotency_key)
+                existing = find_by_idempotency_key(factory, messages, idempotency_key)
                 if existing is not None:
                     return existing, False
             continue  # a reference collision: draw another
@@ -98,14 +104,19 @@ def submit(
         logger.info("inquiry %s stored (%s)", row.reference, row.request_type)
         if settings.SMTP_URL.get_secret_value() == "":
             logger.info("inquiry %s: mail kept in the outbox (no SMTP_URL)", row.reference)
-        return receipt(row), True
+        return receipt(row, messages), True
     raise store_unavailable("no unused reference drawn")
 
 
 def _enqueue_mails(
-    session: Session, cipher: Cipher, settings: Settings, row: Inquiry, data: ContactRequest
+    session: Session,
+    cipher: Cipher,
+    settings: Settings,
+    messages: Messages,
+    row: Inquiry,
+    data: ContactRequest,
 ) -> None:
-    mail = compose.InquiryMail(
+    mail = mails.InquiryMail(
         reference=row.reference,
         request_type=row.request_type,
         requester_role=row.requester_role,
@@ -119,13 +130,13 @@ def _enqueue_mails(
     )
     sender, inbox = settings.MAIL_FROM, settings.PRIVACY_INBOX
     for kind, build in (
-        ("inquiry.notification", compose.notification),
-        ("inquiry.acknowledgement", compose.acknowledgement),
+        ("inquiry.notification", mails.notification),
+        ("inquiry.acknowledgement", mails.acknowledgement),
     ):
         enqueue(
             session,
             cipher,
-            build(mail, sender=sender, privacy_inbox=inbox),
+            build(mail, messages, sender=sender, privacy_inbox=inbox),
             kind=kind,
             reference=row.reference,
             inquiry_id=row.id,

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.crypto import Cipher
-from api.db.base import utcnow
+from api.core.clock import utcnow
+from api.core.crypto import Cipher
 from api.db.outbox import OutboxMessage
 from api.db.session import transaction
 

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
-from api.settings import Settings
+from api.core.settings import Settings
 
 SCHEMES = {
     "smtp": (587, None, False),

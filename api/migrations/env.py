@@ -14,8 +14,8 @@ target_metadata = Base.metadata
 def _engine() -> Engine:
     engine = config.attributes.get("engine")
     if engine is None:
+        from api.core.settings import get_settings
         from api.db.session import create_db_engine
-        from api.settings import get_settings
 
         engine = create_db_engine(get_settings().database_url)
     return engine

@@ -3,7 +3,8 @@
 A page says *where* a fact goes, e.g. ``<!-- trustcenter:measure authentication -->``; the fact
 itself is rendered from ``overrides/hooks/templates/<marker>.html`` (Markdown with HTML), so
 every measure, subprocessor and address is written once, in data/, and shows up the same on every
-page.
+page. ``<!-- trustcenter:form contact -->`` renders a whole form from ``templates/forms/``, its
+labels, hints and messages from the catalogue the API and the mails use too.
 An unknown marker or id stops the build rather than leaving a hole in a page.
 """
 
@@ -11,21 +12,28 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import trustcenter_build as build
 from announcements import announcements
+from babel import Locale
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from pydantic import BaseModel
 
-from api.content import Content, Lang, Text
-from api.i18n import country_name, long_date
+from api.content import LANGUAGES, Content, Lang, Text
+from api.core.i18n import BABEL_LOCALES, country_name, language_prefix, long_date
+from api.dpa.schemas import DpaRequest
+from api.inquiries.schemas import ContactRequest, RequesterRole, RequestType
 
 MARKER = re.compile(
     r"<!--\s*trustcenter:(?P<name>[a-z][a-z-]*)(?:\s+(?P<arg>[A-Za-z0-9_.]+))?\s*-->"
@@ -33,6 +41,8 @@ MARKER = re.compile(
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Characters Python-Markdown would read as markup; data is text, so they are escaped.
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# The forms' requests, whose schemas give each field its maximum length.
+FORM_SCHEMAS: dict[str, type[BaseModel]] = {"contact": ContactRequest, "dpa": DpaRequest}
 
 
 def markdown_text(value: object) -> Markup:
@@ -61,6 +71,26 @@ class MarkerError(LookupError):
     """A marker that names no template, measure or value."""
 
 
+def max_lengths(model: type[BaseModel]) -> dict[str, int]:
+    """The `maxLength` of every string field of a request, by its API name (`customer.city`)."""
+    schema = model.model_json_schema()
+    definitions = schema.get("$defs", {})
+    found: dict[str, int] = {}
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        if "$ref" in node:
+            walk(definitions[node["$ref"].rsplit("/", 1)[1]], path)
+        for option in node.get("anyOf", []):
+            walk(option, path)
+        if "maxLength" in node and node.get("type") == "string":
+            found[path] = int(node["maxLength"])
+        for name, child in node.get("properties", {}).items():
+            walk(child, f"{path}.{name}" if path else name)
+
+    walk(schema, "")
+    return found
+
+
 def _value(content: Content, path: str, lang: Lang) -> str:
     """A single value by dotted path, e.g. ``company.subprocessor_objection_days``."""
     current: Any = content
@@ -75,14 +105,88 @@ def _value(content: Content, path: str, lang: Lang) -> str:
     raise MarkerError(f"'{path}' is not a single value")
 
 
+def page_globals(lang: Lang, content: Content, page_url: str) -> dict[str, Any]:
+    """What every template may use, in the page's language."""
+    messages = content.messages
+
+    def translate(key: str, **values: object) -> str:
+        return messages.t(key, lang, **values)
+
+    def translate_html(key: str, **markup: Markup) -> Markup:
+        """A message with HTML put in its placeholders (e.g. a link); the message is escaped."""
+        # Safe: the message is escaped; only the Markup values stay HTML.
+        return Markup(escape(messages.t(key, lang))).format(**markup)  # noqa: S704
+
+    locale = Locale.parse(BABEL_LOCALES[lang])
+    return {
+        "lang": lang,
+        "languages": LANGUAGES,
+        "t": translate,
+        "t_html": translate_html,
+        "prefix": language_prefix,
+        "language_name": lambda code: locale.languages.get(code, code),
+        "number": lambda value: format_decimal(value, locale=locale),
+        "long_date": lambda value: long_date(value, lang),
+        "country": lambda code: country_name(code, lang),
+        # From the site's root and relative to the page (`mkdocs serve` too).
+        "root": "/" + language_prefix(lang),
+        "root_relative": "../" * page_url.count("/"),
+        "page_url": page_url,
+        "api": build.forms_api(),
+        "company": content.company,
+        "toms": content.toms,
+        "subprocessors": content.subprocessors,
+        "announcements": announcements(content.subprocessors),
+    }
+
+
+def _form_globals(form: str, lang: Lang, content: Content) -> dict[str, Any]:
+    messages = content.messages
+    field = messages.section("field", lang)
+    shared = messages.section("form", lang)
+    return {
+        "limits": max_lengths(FORM_SCHEMAS[form]),
+        "request_types": [
+            (kind.value, messages.t(f"inquiry.request_type.{kind.value}", lang))
+            for kind in RequestType
+        ],
+        "requester_roles": [
+            (role.value, messages.t(f"inquiry.requester_role.{role.value}", lang))
+            for role in RequesterRole
+        ],
+        # What forms.js shows for its own checks: the API's field messages, word for word.
+        "common_texts": {
+            "required": field["missing"],
+            "choose": field["choose"],
+            "tooLong": field["string_too_long"],
+            "singleLine": field["single_line"],
+            "controls": field["control_characters"],
+            "email": field["email"],
+            "accept": field["must_accept"],
+            "captcha": shared["captcha_missing"],
+            "summary": shared["summary"],
+            "unexpected": shared["unexpected"],
+            "locale": BABEL_LOCALES[lang].replace("_", "-"),
+        },
+    }
+
+
 def render(name: str, arg: str | None, lang: Lang, content: Content, page_url: str) -> str:
     """Render one marker in one language."""
     if name == "value":
         if arg is None:
             raise MarkerError("a value marker needs a path")
         return str(markdown_text(_value(content, arg, lang)))
+    values = page_globals(lang, content, page_url)
+    if name == "form":
+        if arg not in FORM_SCHEMAS:
+            raise MarkerError(f"unknown form '{arg}'")
+        template_name = f"forms/{arg}.html"
+        values |= _form_globals(arg, lang, content)
+    else:
+        template_name = f"{name}.html"
     try:
-        template = ENV.get_template(f"{name}.html")
+        template = ENV.get_template(template_name)
     except TemplateNotFound:
         raise MarkerError(f"unknown marker '{name}'") from None
     measure = None
@@ -91,19 +195,11 @@ def render(name: str, arg: str | None, lang: Lang, content: Content, page_url: s
             measure = content.toms.measure(arg or "")
         except KeyError:
             raise MarkerError(f"unknown measure '{arg}'") from None
-    return template.render(
-        lang=lang,
-        arg=arg,
-        measure=measure,
-        company=content.company,
-        toms=content.toms,
-        subprocessors=content.subprocessors,
-        announcements=announcements(content.subprocessors),
-        long_date=lambda value: long_date(value, lang),
-        country=lambda code: country_name(code, lang),
-        root="/" + build.language_prefix(lang),
-        page_url=page_url,
-    )
+    return template.render(arg=arg, measure=measure, **values)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    build.STATE.serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -113,6 +209,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.site_url = os.environ.get(build.SITE_URL_VAR) or f"{company.trust_center_url}/"
     config.copyright = f"© {date.today().year} {company.legal_name}"
     return config
+
+
+def on_serve(
+    server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]
+) -> LiveReloadServer:
+    # `mkdocs serve` rebuilds when the facts or the fact templates change, not only the pages.
+    server.watch(str(build.data_dir(config)))
+    server.watch(str(TEMPLATES))
+    return server
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    # The theme's own templates (404.html, partials) speak the catalogue too.
+    lang = build.language(config)
+    messages = build.content().messages
+    env.globals["t"] = lambda key, **values: messages.t(key, lang, **values)
+    return env
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

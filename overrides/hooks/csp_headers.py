@@ -29,7 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from api.content import LANGUAGES
-from api.site_server import HIDDEN
+from api.core.netlify import HIDDEN
 
 HCAPTCHA = "https://hcaptcha.com https://*.hcaptcha.com"
 FORM_PAGES = ("contact", "dpa")

@@ -23,7 +23,8 @@ from mkdocs.plugins import event_priority
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.content import LANGUAGES, Change, Content, Lang, SubprocessorGroup
-from api.i18n import long_date
+from api.core.i18n import long_date
+from api.core.messages import Messages
 
 SCHEMA_VERSION = "1.0"
 JSON_PATH = "subprocessors.json"
@@ -32,27 +33,6 @@ FEED_PATH = "subprocessors.atom"
 SECURITY_TXT_PATH = Path(".well-known") / "security.txt"
 # RFC 9116 advises an Expires less than a year ahead; a build every few months keeps it fresh.
 SECURITY_TXT_LIFETIME = timedelta(days=180)
-
-FEED_TEXT: dict[Lang, dict[str, str]] = {
-    "de": {
-        "title": "{name} Trust Center: Änderungen der Subauftragsverarbeiter",
-        "subtitle": "Angekündigte Änderungen der Liste der Subauftragsverarbeiter von {name}.",
-        "added": "hinzugefügt",
-        "removed": "entfernt",
-        "changed": "geändert",
-        "notice": "Angekündigt am",
-        "effective": "Wirksam ab",
-    },
-    "en": {
-        "title": "{name} Trust Center: subprocessor changes",
-        "subtitle": "Announced changes to the list of {name}'s subprocessors.",
-        "added": "added",
-        "removed": "removed",
-        "changed": "changed",
-        "notice": "Announced on",
-        "effective": "Effective from",
-    },
-}
 
 
 class Publisher(BaseModel):
@@ -123,20 +103,20 @@ def _names(item: Announcement) -> str:
     return ", ".join(entry.name for entry in item.subprocessors)
 
 
-def _change_text(item: Announcement, lang: Lang) -> str:
-    words = FEED_TEXT[lang]
+def _change_text(item: Announcement, lang: Lang, messages: Messages) -> str:
     notice, effective = item.notice_date, item.effective_date
     return (
-        f"{_names(item)}: {words[item.kind]}. {item.summary(lang)}\n"
-        f"{words['notice']}: {long_date(notice, lang)} ({notice.isoformat()})\n"
-        f"{words['effective']}: {long_date(effective, lang)} ({effective.isoformat()})"
+        f"{_names(item)}: {messages.t('change.' + item.kind, lang)}. {item.summary(lang)}\n"
+        f"{messages.t('feed.notice', lang)}: {long_date(notice, lang)} ({notice.isoformat()})\n"
+        f"{messages.t('feed.effective', lang)}: {long_date(effective, lang)} "
+        f"({effective.isoformat()})"
     )
 
 
 def atom_feed(content: Content, lang: Lang, site: str) -> bytes:
     """The change log as a feed: one entry per announcement (see announcements.py)."""
     company = content.company
-    words = FEED_TEXT[lang]
+    messages = content.messages
     prefix = build.language_prefix(lang)
     page = f"{site}{prefix}subprocessors/"
     host = urlsplit(site).hostname or "localhost"
@@ -144,8 +124,8 @@ def atom_feed(content: Content, lang: Lang, site: str) -> bytes:
 
     feed = FeedGenerator()
     feed.id(f"{site}{prefix}{FEED_PATH}")
-    feed.title(words["title"].format(name=company.name))
-    feed.subtitle(words["subtitle"].format(name=company.name))
+    feed.title(messages.t("feed.title", lang, name=company.name))
+    feed.subtitle(messages.t("feed.subtitle", lang, name=company.name))
     feed.author({"name": company.legal_name, "uri": company.website})
     feed.link(href=f"{site}{prefix}{FEED_PATH}", rel="self", type="application/atom+xml")
     feed.link(href=page, rel="alternate", type="text/html", hreflang=lang)
@@ -159,13 +139,14 @@ def atom_feed(content: Content, lang: Lang, site: str) -> bytes:
             f"tag:{host},{item.notice_date.isoformat()}:subprocessors:"
             f"{item.kind}:{ids}:{item.effective_date.isoformat()}"
         )
-        entry.title(f"{_names(item)}: {words[item.kind]}")
+        kind = messages.t(f"change.{item.kind}", lang)
+        entry.title(f"{_names(item)}: {kind}")
         entry.link(href=f"{page}#changelog", rel="alternate", type="text/html")
         entry.published(_midnight(item.notice_date))
         entry.updated(_midnight(item.notice_date))
         entry.summary(item.summary(lang))
-        entry.content(_change_text(item, lang), type="text")
-        entry.category(term=item.kind, label=words[item.kind])
+        entry.content(_change_text(item, lang, messages), type="text")
+        entry.category(term=item.kind, label=kind)
     return bytes(feed.atom_str(pretty=True))
 
 

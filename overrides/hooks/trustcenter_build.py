@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,16 +18,25 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from api.content import LANGUAGES, Content, ContentError, Lang, load_content
+from api.core.files import ENV_VARS
+from api.core.i18n import DEFAULT_LANG, language_prefix
 
 ENV_VAR = "TRUSTCENTER_ENV"
 SITE_URL_VAR = "TRUSTCENTER_SITE_URL"
 API_ORIGIN_VAR = "TRUSTCENTER_API_ORIGIN"
-DEFAULT_LANGUAGE: Lang = LANGUAGES[0]
+# Where the forms of pages served by `mkdocs serve` send their requests (a running API).
+SERVE_API_VAR = "TRUSTCENTER_SERVE_API"
+SERVE_API_DEFAULT = "http://127.0.0.1:8000/api"
+DEFAULT_LANGUAGE: Lang = DEFAULT_LANG
+
+__all__ = ["language_prefix"]
 
 
 @dataclass
 class BuildState:
     content: Content | None = None
+    # `mkdocs serve` rather than `mkdocs build` (set by on_startup).
+    serving: bool = False
     # Material renders 404.html once per language into the same path; each language's output is
     # kept here and written to /404.html and /en/404.html when the whole site is built.
     not_found_pages: dict[Lang, str] = field(default_factory=dict)
@@ -50,11 +60,6 @@ def language(config: MkDocsConfig) -> Lang:
     return value
 
 
-def language_prefix(lang: Lang) -> str:
-    """The URL path prefix of a language: '' for German at /, 'en/' for English at /en/."""
-    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
-
-
 def is_first_pass(config: MkDocsConfig) -> bool:
     """True in the outermost build (German); the i18n plugin builds English from inside it."""
     return not _i18n(config).building
@@ -72,6 +77,21 @@ def is_production() -> bool:
 def api_origin() -> str | None:
     value = os.environ.get(API_ORIGIN_VAR, "").strip().rstrip("/")
     return value or None
+
+
+def forms_api() -> str:
+    """Where the forms send their requests: the site's own /api (Netlify rewrites it to the
+    API), or under `mkdocs serve` a running API on another port."""
+    if STATE.serving:
+        return os.environ.get(SERVE_API_VAR, "").strip().rstrip("/") or SERVE_API_DEFAULT
+    return "/api"
+
+
+def data_dir(config: MkDocsConfig) -> Path:
+    """`TRUSTCENTER_DATA_DIR`, else the `data/` next to mkdocs.yml: the build reads the
+    checkout it builds, whether the code is installed from it or not."""
+    override = os.environ.get(ENV_VARS["data"], "").strip()
+    return Path(override) if override else Path(config.config_file_path).parent / "data"
 
 
 def production_problems(content: Content) -> list[str]:
@@ -95,7 +115,7 @@ def load(config: MkDocsConfig) -> Content:
         return STATE.content
     STATE.not_found_pages.clear()
     try:
-        content = load_content()
+        content = load_content(data_dir(config))
     except ContentError as error:
         listed = "\n  ".join(error.problems)
         raise PluginError(f"invalid content, nothing was built:\n  {listed}") from None

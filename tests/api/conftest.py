@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.app import create_app
-from api.crypto import generate_key
+from api.core.crypto import generate_key
+from api.core.settings import Settings
 from api.db.inquiry import Inquiry
 from api.db.outbox import OutboxMessage
-from api.settings import Settings
+from api.web.app import create_app
 from tests.support.services import postgres_database
 
 SettingsFactory = Callable[..., Settings]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.settings import Settings
+from api.core.settings import Settings
 from tests.api.conftest import ClientFactory, count, valid_body
 from tests.support.siteverify import Siteverify
 

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from api.crypto import generate_key
-from api.settings import get_settings
+from api.core.crypto import generate_key
+from api.core.settings import get_settings
 from tests.api.conftest import ClientFactory, valid_body
 from tests.support.aio import in_own_thread
 from tests.support.smtp import SmtpServer

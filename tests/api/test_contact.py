@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.core.reference import INQUIRY, pattern
 from api.inquiries.deadline import due_by
-from api.reference import INQUIRY, pattern
 from tests.api.conftest import TOO_DEEP, ClientFactory, count, valid_body
 
 ALL_TYPES = [
@@ -248,7 +248,7 @@ def test_api_responses_carry_security_headers_and_no_store(client: TestClient) -
 
 
 def test_production_responses_add_hsts(make_client: ClientFactory, make_settings: Any) -> None:
-    from api.settings import Settings
+    from api.core.settings import Settings
 
     settings = make_settings()
     # Build a production-like app without the production validator: only hsts matters here.
@@ -290,7 +290,7 @@ def test_the_openapi_document_and_docs_are_under_api(client: TestClient) -> None
 def test_unknown_api_paths_stay_json_with_the_site_mounted(
     make_client: ClientFactory, tmp_path: Path
 ) -> None:
-    from api.site_server import mount_site
+    from api.web.site_server import mount_site
 
     site = tmp_path / "site"
     site.mkdir()

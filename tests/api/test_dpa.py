@@ -16,12 +16,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
+from api.core.reference import DPA, is_reference
 from api.db.dpa import DpaRecord
 from api.dpa.issue import IssuedDpa
 from api.dpa.issue import issue as real_issue
 from api.dpa.render import DOCX_MEDIA_TYPE, template_path, template_sha256
-from api.reference import DPA, is_reference
-from api.routes.dpa import DPA_THREADS
+from api.web.routes.dpa import DPA_THREADS
 from tests.api.conftest import TOO_DEEP, ClientFactory, valid_body
 from tests.dpa.sample import CUSTOMER, all_text, dpa_body, open_docx
 from tests.support.siteverify import Siteverify
@@ -262,14 +262,14 @@ def test_rate_limit_answers_429_with_retry_after(make_client: ClientFactory) -> 
 def test_cli_lists_and_shows_records(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from api import settings as settings_module
     from api.cli import app as cli
+    from api.core import settings as settings_module
 
     response = client.post("/api/dpa", json=dpa_body("de"))
     reference = response.headers["x-dpa-reference"]
     app_settings = client.app.state.settings  # type: ignore[attr-defined]
     monkeypatch.setattr(settings_module, "get_settings", lambda: app_settings)
-    monkeypatch.setattr("api.dpa.cli.get_settings", lambda: app_settings)
+    monkeypatch.setattr("api.cli.dpa.get_settings", lambda: app_settings)
     runner = CliRunner()
     listed = runner.invoke(cli, ["dpa", "list", "--format", "json"])
     assert listed.exit_code == 0, listed.output
@@ -308,7 +308,7 @@ def test_dpa_work_is_capped_and_leaves_threads_for_other_routes(
             with lock:
                 inside[0] -= 1
 
-    monkeypatch.setattr("api.routes.dpa.issue", slow_issue)
+    monkeypatch.setattr("api.web.routes.dpa.issue", slow_issue)
     requests = DPA_THREADS + 3
     with ThreadPoolExecutor(max_workers=requests) as pool:
         futures = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.app import register_health_check
 from api.db.session import POSTGRES_CONNECT_TIMEOUT, create_db_engine, database_reachable
+from api.web.app import register_health_check
 from tests.api.conftest import ClientFactory
 from tests.support.blackhole import Blackhole, finishes_within
 

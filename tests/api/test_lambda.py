@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from api.crypto import generate_key
-from api.settings import get_settings
+from api.core.crypto import generate_key
+from api.core.settings import get_settings
 from tests.api.conftest import valid_body
 from tests.support.aio import in_own_thread
 from tests.support.smtp import SmtpServer

@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from api.client_address import resolve
-from api.crypto import generate_key
+from api.core.crypto import generate_key
 from api.ratelimit import STORAGE_TIMEOUT_SECONDS, RateLimiter
+from api.web.client_address import resolve
 from tests.api.conftest import ClientFactory, count, valid_body
 from tests.support.blackhole import Blackhole, finishes_within
 from tests.support.services import redis_url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.reference import ALPHABET, DPA, INQUIRY, is_reference, new_reference
+from api.core.reference import ALPHABET, DPA, INQUIRY, is_reference, new_reference
 
 
 def test_the_shape() -> None:

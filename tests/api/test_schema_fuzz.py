@@ -22,11 +22,11 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api.app import create_app
-from api.crypto import generate_key
+from api.core.crypto import generate_key
+from api.core.settings import Settings
+from api.core.validation import check_email
 from api.db import migrate
-from api.settings import Settings
-from api.validation import check_email
+from api.web.app import create_app
 
 
 def _accepted_email(value: str) -> bool:

@@ -10,8 +10,8 @@ from typing import Any, cast
 import pytest
 from pydantic import ValidationError
 
-from api.crypto import DataKeyError, cipher_from_settings, generate_key
-from api.settings import PRODUCTION_REQUIRED, Settings
+from api.core.crypto import DataKeyError, cipher_from_settings, generate_key
+from api.core.settings import PRODUCTION_REQUIRED, Settings
 
 PRODUCTION: dict[str, Any] = {
     "ENV": "production",

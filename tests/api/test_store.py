@@ -11,7 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from api.crypto import Cipher, generate_key
+from api.content import get_content
+from api.core.crypto import Cipher, generate_key
 from api.db import migrate
 from api.db.encrypted import rotate_all
 from api.db.inquiry import Inquiry
@@ -158,6 +159,7 @@ def test_an_inquiry_stored_before_an_upgrade_survives_it(
         session_factory(engine),
         Cipher([settings.DATA_KEYS.get_secret_value()]),
         settings,
+        get_content().messages,
         ContactRequest(**valid_body(**PERSONAL)),
     )
     assert created

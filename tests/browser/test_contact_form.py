@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from typer.testing import CliRunner
 
 from api.cli import app as trustcenter
-from api.settings import get_settings
+from api.core.settings import get_settings
 from tests.support.siteverify import Siteverify
 from tests.support.smtp import SmtpServer
 

@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from api.content import (
-    DEFAULT_DATA_DIR,
     LANGUAGES,
     Content,
     ContentError,
@@ -20,6 +19,9 @@ from api.content import (
     get_content,
     load_content,
 )
+from tests.support.site_build import PROJECT_ROOT
+
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 # UNOY's German page of record; the data was written from it.
 SOURCE = (DEFAULT_DATA_DIR / "source.de.txt").read_text(encoding="utf-8")

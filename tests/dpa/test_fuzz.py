@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from api.core.validation import check_email
 from api.db.dpa import DpaRecord
 from api.dpa.sanitize import xml_safe
-from api.validation import check_email
 from tests.api.conftest import ClientFactory
 from tests.dpa.sample import all_text, dpa_body, open_docx
 
@@ -70,9 +70,9 @@ def client(make_client_module: ClientFactory) -> TestClient:
 
 @pytest.fixture(scope="module")
 def make_client_module(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from api.app import create_app
-    from api.crypto import generate_key
-    from api.settings import Settings
+    from api.core.crypto import generate_key
+    from api.core.settings import Settings
+    from api.web.app import create_app
 
     tmp = tmp_path_factory.mktemp("fuzz")
     settings_ = Settings(

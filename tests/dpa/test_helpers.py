@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from api.core.reference import DPA, is_reference, new_reference
 from api.dpa.filename import content_disposition, download_name
 from api.dpa.sanitize import sanitize, xml_safe
-from api.reference import DPA, is_reference, new_reference
 
 
 def test_download_name_is_safe_ascii() -> None:

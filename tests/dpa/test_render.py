@@ -10,10 +10,10 @@ import pytest
 from docx.oxml.ns import qn
 
 from api.content import Content, Lang, get_content
+from api.core.i18n import long_date
 from api.dpa import issue
-from api.dpa.context import NONE, UnknownOptionError, build_context
+from api.dpa.context import NONE, UnknownOptionError, build_context, check_processing
 from api.dpa.schemas import DpaRequest
-from api.i18n import long_date
 from tests.dpa.sample import (
     COUNTRY,
     all_text,
@@ -37,7 +37,8 @@ def content() -> Content:
 
 def render(body: dict[str, Any], content: Content) -> bytes:
     request = DpaRequest.model_validate(body)
-    return issue.render(request, content, reference=REFERENCE, issued_at=ISSUED)
+    chosen = check_processing(request.processing, content)
+    return issue.render(request, chosen, content, reference=REFERENCE, issued_at=ISSUED)
 
 
 @pytest.fixture(scope="module", params=LANGS)
@@ -225,9 +226,11 @@ def test_xml_illegal_characters_are_removed(content: Content) -> None:
 
 def test_context_uses_the_documents_language(content: Content) -> None:
     request = DpaRequest.model_validate(dpa_body("en"))
-    context = build_context(request, content, reference=REFERENCE, issued_on=ISSUED.date())
+    chosen = check_processing(request.processing, content)
+    context = build_context(request, chosen, content, reference=REFERENCE, issued_on=ISSUED.date())
     assert context["issued_on"] == "26 November 2026"
     assert context["customer"]["country"] == "Austria"
     de = DpaRequest.model_validate(dpa_body("de"))
-    context = build_context(de, content, reference=REFERENCE, issued_on=ISSUED.date())
+    chosen = check_processing(de.processing, content)
+    context = build_context(de, chosen, content, reference=REFERENCE, issued_on=ISSUED.date())
     assert context["issued_on"] == "26. November 2026"

@@ -11,7 +11,10 @@ import pytest
 
 from api.content import LANGUAGES, Lang, get_content
 from api.dpa.lint import jinja_sources, lint, names_used
-from api.dpa.render import TEMPLATE_DIR, template_path
+from api.dpa.render import template_path
+from tests.support.site_build import PROJECT_ROOT
+
+TEMPLATE_DIR = PROJECT_ROOT / "dpa_templates"
 
 EXPECTED_NAMES = {
     "ref",

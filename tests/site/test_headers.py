@@ -13,13 +13,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.site_server import (
-    HeaderRule,
-    SiteApp,
-    mount_site,
-    parse_headers_file,
-    parse_netlify_toml,
-)
+from api.core.netlify import HeaderRule, parse_headers_file, parse_netlify_toml
+from api.web.site_server import SiteApp, mount_site
 from tests.support.site_build import PROJECT_ROOT, Build
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -120,7 +115,7 @@ def test_csp_directives(site: Build) -> None:
 def test_no_two_matching_rules_set_one_header(site: Build) -> None:
     """Each served path gets each header from one rule: nothing is left to Netlify's merging.
 
-    Matched with api/site_server.py's patterns, over _headers and netlify.toml together.
+    Matched with api/core/netlify.py's patterns, over _headers and netlify.toml together.
     """
     generated, static = header_rules(site.site_dir), toml_rules()
     paths = served_paths(site.site_dir)

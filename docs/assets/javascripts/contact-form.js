@@ -7,34 +7,7 @@
   "use strict";
 
   var forms = window.tcForms;
-  var page = forms && forms.attach("contact", "tcContactCaptchaLoaded", {
-    de: {
-      sending: "Ihre Anfrage wird gesendet …",
-      network:
-        "Der Server ist gerade nicht erreichbar. Ihre Anfrage wurde nicht gesendet; bitte versuchen Sie es gleich noch einmal.",
-      configFailed: "Das Formular konnte nicht vorbereitet werden. Bitte laden Sie die Seite neu.",
-      done: "Vielen Dank. Ihre Anfrage ist eingegangen.",
-      reference: "Ihre Referenz",
-      received: "Eingegangen am",
-      due: "Wir antworten spätestens bis",
-      mail: "Eine Bestätigung mit Referenz und Frist ist auf dem Weg an Ihre E-Mail-Adresse. Bitte geben Sie die Referenz bei Rückfragen an.",
-      another: "Weitere Anfrage stellen",
-      locale: "de-DE",
-    },
-    en: {
-      sending: "Sending your inquiry …",
-      network:
-        "The server cannot be reached right now. Your inquiry was not sent; please try again in a moment.",
-      configFailed: "The form could not be prepared. Please reload the page.",
-      done: "Thank you. We have received your inquiry.",
-      reference: "Your reference",
-      received: "Received on",
-      due: "We will answer by",
-      mail: "An acknowledgement with the reference and the due date is on its way to your email address. Please quote the reference in any follow-up.",
-      another: "Send another inquiry",
-      locale: "en-GB",
-    },
-  });
+  var page = forms && forms.attach("contact", "tcContactCaptchaLoaded");
   if (!page) {
     return;
   }

@@ -11,28 +11,7 @@
   "use strict";
 
   var forms = window.tcForms;
-  var page = forms && forms.attach("dpa", "tcDpaCaptchaLoaded", {
-    de: {
-      country: "Bitte wählen Sie ein Land.",
-      atLeastOne: "Bitte wählen Sie mindestens einen Eintrag.",
-      dpoBoth: "Bitte geben Sie Name und E-Mail-Adresse an oder lassen Sie beide leer.",
-      working: "Ihr Vertrag wird erstellt …",
-      network: "Der Server ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
-      optionsFailed: "Die Auswahllisten konnten nicht geladen werden. Bitte laden Sie die Seite neu.",
-      done: "Ihr Vertrag mit der Referenz {ref} wurde heruntergeladen.",
-      again: "Falls der Download nicht startet: Datei {name} speichern",
-    },
-    en: {
-      country: "Please choose a country.",
-      atLeastOne: "Please choose at least one entry.",
-      dpoBoth: "Please give both name and email address, or leave both empty.",
-      working: "Your agreement is being prepared …",
-      network: "The server cannot be reached right now. Please try again in a moment.",
-      optionsFailed: "The choices could not be loaded. Please reload the page.",
-      done: "Your agreement with the reference {ref} has been downloaded.",
-      again: "If the download does not start: save file {name}",
-    },
-  });
+  var page = forms && forms.attach("dpa", "tcDpaCaptchaLoaded");
   if (!page) {
     return;
   }

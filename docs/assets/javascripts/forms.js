@@ -6,7 +6,8 @@
  * - hCaptcha's script is loaded only once the person starts filling in the form, as the
  *   privacy notice says, and not at all while the API runs its captcha in development mode
  *   (GET /api/config tells);
- * - client-side checks mirror the server's (api/validation.py); the server has the last word;
+ * - client-side checks mirror the server's (api/core/validation.py); the server has the last
+ *   word; their messages are the server's, which the page carries (see `texts`);
  * - an error is shown at its field (the field's aria-describedby names the `err-…` element)
  *   and in a summary that links to each field;
  * - requests are JSON, and the API's {"error": {"code", "message", "fields"}} is mapped onto
@@ -14,33 +15,6 @@
  */
 (function () {
   "use strict";
-
-  var TEXT = {
-    de: {
-      required: "Bitte füllen Sie dieses Feld aus.",
-      choose: "Bitte wählen Sie einen Eintrag.",
-      tooLong: "Bitte kürzen Sie auf höchstens {max} Zeichen.",
-      singleLine: "Bitte nur eine Zeile, ohne Zeilenumbrüche oder Steuerzeichen.",
-      controls: "Bitte entfernen Sie Steuerzeichen aus dem Text.",
-      email: "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.",
-      accept: "Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben.",
-      captcha: "Bitte lösen Sie das Captcha.",
-      summary: "Bitte prüfen Sie die markierten Angaben:",
-      unexpected: "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
-    },
-    en: {
-      required: "Please fill in this field.",
-      choose: "Please choose an entry.",
-      tooLong: "Please shorten this to at most {max} characters.",
-      singleLine: "Please use a single line, without line breaks or control characters.",
-      controls: "Please remove control characters from the text.",
-      email: "Please enter a valid email address, e.g. name@example.com.",
-      accept: "Please confirm that you have read the privacy notice.",
-      captcha: "Please solve the captcha.",
-      summary: "Please check the marked fields:",
-      unexpected: "An unexpected error occurred. Please try again later.",
-    },
-  };
 
   // The server's rules: single-line fields refuse C0/C1 controls and line separators; free
   // text (a <textarea>) allows line breaks and tabs only.
@@ -55,15 +29,13 @@
     });
   }
 
-  /* The shared messages in `lang`, with the page's own added (or overriding). */
-  function texts(lang, own) {
-    var merged = {};
-    [TEXT[lang], own[lang]].forEach(function (source) {
-      Object.keys(source).forEach(function (key) {
-        merged[key] = source[key];
-      });
-    });
-    return merged;
+  /*
+   * The form's texts, in the page's language: the page carries them (rendered from the same
+   * catalogue as the API's messages) in a JSON data block `<prefix>-texts`.
+   */
+  function texts(prefix) {
+    var block = document.getElementById(prefix + "-texts");
+    return block ? JSON.parse(block.textContent) : {};
   }
 
   // --- talking to the API -------------------------------------------------------------------
@@ -296,7 +268,7 @@
     }
     var max = Number(field.getAttribute("maxlength") || 0);
     if (max && value.length > max) {
-      return format(text.tooLong, { max: max });
+      return format(text.tooLong, { max_length: max });
     }
     if (field.type === "email" && !EMAIL.test(value)) {
       return text.email;
@@ -374,16 +346,16 @@
   /*
    * The form of a page by its id prefix ("contact", "dpa"): `<prefix>-form` (with data-lang
    * and data-api), `<prefix>-error-summary`, `<prefix>-captcha` in `<prefix>-captcha-field`
-   * labelled by `<prefix>-captcha-label`. `onload` names hCaptcha's callback; `ownTexts` are
-   * the page's messages ({de: {…}, en: {…}}). Returns null when the page has no such form.
+   * labelled by `<prefix>-captcha-label`, and its texts in `<prefix>-texts`. `onload` names
+   * hCaptcha's callback. Returns null when the page has no such form.
    */
-  function attach(prefix, onload, ownTexts) {
+  function attach(prefix, onload) {
     var form = document.getElementById(prefix + "-form");
     if (!form) {
       return null;
     }
-    var lang = form.getAttribute("data-lang") === "en" ? "en" : "de";
-    var text = texts(lang, ownTexts);
+    var lang = form.getAttribute("data-lang") || document.documentElement.lang;
+    var text = texts(prefix);
     var errors = createErrors({
       form: form,
       summary: document.getElementById(prefix + "-error-summary"),

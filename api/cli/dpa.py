@@ -1,0 +1,73 @@
+"""`trustcenter dpa …`: find an issued DPA by its reference; check edited templates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import typer
+
+from api.cli.support import (
+    FormatOption,
+    check_format,
+    emit_record,
+    emit_rows,
+    not_found,
+    open_store,
+    short_time,
+)
+from api.content import get_content
+from api.core.settings import get_settings
+from api.dpa import records
+from api.dpa.lint import lint as lint_templates
+
+app = typer.Typer(no_args_is_help=True, help="Data Processing Agreements issued by the API.")
+
+
+@app.command("list")
+def dpa_list(
+    format: FormatOption = "table",
+    limit: Annotated[int | None, typer.Option(min=1, help="only the newest N")] = None,
+) -> None:
+    """List issued DPAs, newest first (metadata only; no customer details)."""
+    check_format(format)
+    store = open_store(get_settings())
+    rows = [records.metadata(row) for row in records.list_records(store.factory, limit)]
+    emit_rows(
+        rows,
+        format,
+        empty="no DPAs issued",
+        header=f"{'reference':<16} {'issued (UTC)':<16} lang fmt  template  sha256 (output)",
+        line=_dpa_line,
+    )
+
+
+def _dpa_line(row: Mapping[str, Any]) -> str:
+    return (
+        f"{row['reference']:<16} {short_time(row['issued_at']):<16} "
+        f"{row['language']:<4} {row['format']:<4} {row['template_version']:<9} "
+        f"{row['output_sha256'][:16]}…"
+    )
+
+
+@app.command("show")
+def dpa_show(reference: str, format: FormatOption = "table") -> None:
+    """Show one issued DPA with the customer's details, decrypted."""
+    check_format(format)
+    store = open_store(get_settings())
+    found = records.find_record(store.factory, store.cipher, reference.strip().upper())
+    if found is None:
+        not_found("DPA", reference)
+    emit_record(found, format, last="customer", width=18)
+
+
+@app.command("lint")
+def dpa_lint() -> None:
+    """Check dpa_templates/*.docx after editing them in Word."""
+    result = lint_templates(get_content(get_settings().DATA_DIR))
+    for problem in result.problems:
+        typer.echo(problem, err=True)
+    if result.problems:
+        raise typer.Exit(1)
+    names = len(result.names.get("de", set()))
+    typer.echo(f"dpa.de.docx and dpa.en.docx: OK ({names} placeholders, the same in both)")

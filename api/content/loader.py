@@ -1,0 +1,176 @@
+"""Loading ``data/``: read every file, validate it against the content model, check what a
+schema cannot (duplicate ids, references between files, dates in order), and collect the paths
+of the values still tagged ``!example``.
+
+The load stops at the first invalid file, and each problem reads
+``data/toms.yml: categories[2].measures[0].text.en: missing translation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from api.content.model import (
+    Company,
+    DpaOptions,
+    Model,
+    Option,
+    Subprocessors,
+    Toms,
+)
+from api.core.errors import ContentError
+from api.core.files import content_dir
+from api.core.i18n import LANGUAGES
+from api.core.messages import Messages, load_messages
+from api.core.yamlfile import dotted, read_yaml
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Content:
+    company: Company
+    toms: Toms
+    subprocessors: Subprocessors
+    dpa: DpaOptions
+    messages: Messages
+    # "data/company.yml: dpo.name" for every value still tagged !example.
+    examples: list[str]
+
+
+_MESSAGES = {
+    "missing": "required",
+    "extra_forbidden": "unknown field",
+    "string_too_short": "must not be empty",
+}
+
+
+def _describe(error: Any) -> str:
+    loc: tuple[int | str, ...] = tuple(error["loc"])
+    in_text = bool(loc) and loc[-1] in LANGUAGES
+    if in_text and error["type"] == "missing":
+        return "missing translation"
+    if in_text and error["type"] == "string_too_short":
+        return "empty translation"
+    if error["type"] == "model_type" and isinstance(error.get("input"), str):
+        return "needs both languages ({de: …, en: …}) or a mapping"
+    message = _MESSAGES.get(error["type"], error["msg"])
+    return str(message[:1].lower() + message[1:])
+
+
+def _validate(model: type[M], data: Any, label: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            path = dotted(tuple(item["loc"]))
+            problems.append(
+                f"{label}: {path}: {_describe(item)}" if path else f"{label}: {_describe(item)}"
+            )
+        raise ContentError(problems) from None
+
+
+def _check_toms(toms: Toms, label: str) -> list[str]:
+    problems = _repeated(
+        [(f"areas[{i}].id", area.id) for i, area in enumerate(toms.areas)], label
+    ) + _repeated(
+        [(f"categories[{i}].id", category.id) for i, category in enumerate(toms.categories)],
+        label,
+    )
+    problems += _repeated(
+        [
+            (f"categories[{i}].measures[{j}].id", measure.id)
+            for i, category in enumerate(toms.categories)
+            for j, measure in enumerate(category.measures)
+        ],
+        label,
+    )
+    areas = {area.id for area in toms.areas}
+    problems += [
+        f"{label}: categories[{i}].area: unknown area '{category.area}'"
+        for i, category in enumerate(toms.categories)
+        if category.area not in areas
+    ]
+    return problems
+
+
+def _check_subprocessors(subprocessors: Subprocessors, label: str) -> list[str]:
+    problems = _repeated(
+        [(f"groups[{i}].id", group.id) for i, group in enumerate(subprocessors.groups)], label
+    )
+    problems += _repeated(
+        [
+            (f"groups[{i}].subprocessors[{j}].id", entry.id)
+            for i, group in enumerate(subprocessors.groups)
+            for j, entry in enumerate(group.subprocessors)
+        ],
+        label,
+    )
+    known = {entry.id for entry in subprocessors.all()}
+    for i, change in enumerate(subprocessors.changelog):
+        if change.subprocessor not in known:
+            unknown = change.subprocessor
+            problems.append(
+                f"{label}: changelog[{i}].subprocessor: unknown subprocessor '{unknown}'"
+            )
+        if change.effective_date < change.notice_date:
+            problems.append(f"{label}: changelog[{i}].effective_date: before the notice date")
+    return problems
+
+
+def _check_dpa(dpa: DpaOptions, label: str) -> list[str]:
+    problems: list[str] = []
+    for field in ("data_subject_categories", "personal_data_categories"):
+        options: list[Option] = getattr(dpa, field)
+        problems += _repeated([(f"{field}[{i}].id", o.id) for i, o in enumerate(options)], label)
+    return problems
+
+
+def _repeated(ids: list[tuple[str, str]], label: str) -> list[str]:
+    """One problem for each id that is used again, at the place where it is used again."""
+    seen: set[str] = set()
+    problems = []
+    for path, identifier in ids:
+        if identifier in seen:
+            problems.append(f"{label}: {path}: duplicate id '{identifier}'")
+        seen.add(identifier)
+    return problems
+
+
+def load_content(data_dir: Path | None = None) -> Content:
+    """Read and validate every file of ``data/``; stop at the first invalid file."""
+    data_dir = content_dir("data", data_dir)
+    examples: list[str] = []
+
+    def load(model: type[M], name: str, check: Any = None) -> M:
+        label = f"data/{name}"
+        raw, tagged = read_yaml(data_dir / name, label)
+        value = _validate(model, raw, label)
+        problems = check(value, label) if check else []
+        if problems:
+            raise ContentError(problems)
+        examples.extend(tagged)
+        return value
+
+    company = load(Company, "company.yml")
+    toms = load(Toms, "toms.yml", _check_toms)
+    subprocessors = load(Subprocessors, "subprocessors.yml", _check_subprocessors)
+    dpa = load(DpaOptions, "dpa.yml", _check_dpa)
+    return Content(company, toms, subprocessors, dpa, load_messages(data_dir), examples)
+
+
+@lru_cache(maxsize=4)
+def _cached(data_dir: Path) -> Content:
+    return load_content(data_dir)
+
+
+def get_content(data_dir: Path | None = None) -> Content:
+    """The validated content of `data_dir` (by default wherever `api.core.files` finds it),
+    loaded once per process."""
+    return _cached(content_dir("data", data_dir).resolve())

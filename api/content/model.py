@@ -1,0 +1,207 @@
+"""The content model: pydantic models of every fact in ``data/``.
+
+Every human-readable string carries every language (:class:`Text`); a missing translation is an
+error, not a fallback. Models are frozen and refuse unknown fields, so a typo in ``data/`` is an
+error with its path rather than a silently ignored value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from api.core.i18n import Lang
+
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/]+(/[^\s]*)?$")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+M = TypeVar("M", bound=Model)
+
+
+class Text(Model):
+    """A human-readable string in every language of `api.core.i18n.LANGUAGES`."""
+
+    de: NonBlank
+    en: NonBlank
+
+    def __call__(self, lang: Lang) -> str:
+        text: str = getattr(self, lang)
+        return text
+
+
+# --- TOMs -------------------------------------------------------------------------------------
+
+
+class Measure(Model):
+    id: Identifier
+    title: Text
+    text: Text
+
+
+class Area(Model):
+    id: Identifier
+    title: Text
+
+
+class Category(Model):
+    id: Identifier
+    area: Identifier
+    title: Text
+    intro: Text | None = None
+    measures: list[Measure] = Field(min_length=1)
+
+
+class Toms(Model):
+    title: Text
+    intro: Text
+    areas: list[Area] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1)
+
+    def measures(self) -> list[Measure]:
+        return [measure for category in self.categories for measure in category.measures]
+
+    def measure(self, measure_id: str) -> Measure:
+        for measure in self.measures():
+            if measure.id == measure_id:
+                return measure
+        raise KeyError(measure_id)
+
+    def area(self, area_id: str) -> Area:
+        for area in self.areas:
+            if area.id == area_id:
+                return area
+        raise KeyError(area_id)
+
+
+# --- Subprocessors ----------------------------------------------------------------------------
+
+
+class Note(Text):
+    """A footnote of the source, attached to its entry and, where given, to one location."""
+
+    applies_to: Literal["location_us", "location_eu"] | None = None
+
+
+class Subprocessor(Model):
+    id: Identifier
+    name: NonBlank
+    purpose: Text
+    service: Text
+    # None is the source's "--": no data centre in that region.
+    location_us: Text | None
+    location_eu: Text | None
+    notes: list[Note] = []
+    data_categories: list[Text] = []
+    # How a transfer to a third country is made lawful (Chapter V GDPR); shown in the DPA.
+    transfer_mechanism: Text | None = None
+
+    def notes_for(self, field: str) -> list[Note]:
+        return [note for note in self.notes if note.applies_to == field]
+
+
+class SubprocessorGroup(Model):
+    id: Identifier
+    title: Text
+    intro: Text
+    subprocessors: list[Subprocessor] = Field(min_length=1)
+
+
+class Change(Model):
+    kind: Literal["added", "removed", "changed"]
+    subprocessor: Identifier
+    notice_date: date
+    effective_date: date
+    summary: Text
+
+
+class Subprocessors(Model):
+    groups: list[SubprocessorGroup] = Field(min_length=1)
+    changelog: list[Change] = Field(min_length=1)
+
+    @property
+    def version(self) -> date:
+        """The list's version date: the newest effective date in the change log."""
+        return max(change.effective_date for change in self.changelog)
+
+    def all(self) -> list[Subprocessor]:
+        return [entry for group in self.groups for entry in group.subprocessors]
+
+    def get(self, subprocessor_id: str) -> Subprocessor:
+        for entry in self.all():
+            if entry.id == subprocessor_id:
+                return entry
+        raise KeyError(subprocessor_id)
+
+
+# --- Company ----------------------------------------------------------------------------------
+
+
+class Address(Model):
+    street: NonBlank
+    postal_code: NonBlank
+    city: NonBlank
+    country: CountryCode
+
+
+class Contact(Model):
+    name: Text | None = None
+    email: EmailStr
+    phone: NonBlank | None = None
+
+
+class Person(Model):
+    name: NonBlank
+    email: EmailStr
+    phone: NonBlank | None = None
+    address: Address | None = None
+
+
+class Signatory(Model):
+    name: NonBlank
+    position: Text
+
+
+class Company(Model):
+    name: NonBlank
+    legal_name: NonBlank
+    address: Address
+    commercial_register: NonBlank | None = None
+    vat_id: NonBlank | None = None
+    managing_directors: list[NonBlank] = Field(min_length=1)
+    email: EmailStr
+    phone: NonBlank | None = None
+    website: HttpsUrl
+    trust_center_url: HttpsUrl
+    privacy_contact: Contact
+    security_contact: Contact
+    dpo: Person
+    signatory: Signatory
+    subprocessor_objection_days: int = Field(ge=1, le=365)
+    supervisory_authority: Text
+
+
+# --- DPA --------------------------------------------------------------------------------------
+
+
+class Option(Model):
+    id: Identifier
+    label: Text
+    default: bool = False
+
+
+class DpaOptions(Model):
+    template_version: NonBlank
+    subject_matter: Text
+    nature_and_purpose: Text
+    duration: Text
+    data_subject_categories: list[Option] = Field(min_length=1)
+    personal_data_categories: list[Option] = Field(min_length=1)

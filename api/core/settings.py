@@ -1,0 +1,205 @@
+"""The one place configuration is read: `TRUSTCENTER_*` environment variables.
+
+Development (the default) needs no outside service. Production refuses to start while any
+setting is still on its development default, and names every one of them at once so a
+deployment can be fixed in a single round.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+HCAPTCHA_SITEVERIFY = "https://api.hcaptcha.com/siteverify"
+DEV_PUBLIC_URL = "http://127.0.0.1:8000"
+DEV_MAIL_FROM = "trustcenter@localhost"
+DEV_PRIVACY_INBOX = "privacy@localhost"
+# Defaults that are valid values, so production must also refuse them when set explicitly.
+DEV_RATE_LIMIT_STORAGE = "memory://"
+# In-process counters would let every instance (every Lambda) count on its own.
+DEV_VALUES = {
+    "MAIL_FROM": DEV_MAIL_FROM,
+    "PRIVACY_INBOX": DEV_PRIVACY_INBOX,
+    "RATE_LIMIT_STORAGE": DEV_RATE_LIMIT_STORAGE,
+}
+
+# Settings that must be set explicitly in production; a value equal to the development default
+# (or one not set at all) stops start-up.
+PRODUCTION_REQUIRED: tuple[str, ...] = (
+    "DATABASE_URL",
+    "DATA_KEYS",
+    "HCAPTCHA_SITEKEY",
+    "HCAPTCHA_SECRET",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "PRIVACY_INBOX",
+    "RATE_LIMIT_STORAGE",
+    "PUBLIC_URL",
+)
+
+
+def _split_list(value: object) -> object:
+    """Accept `a,b` as well as a JSON list, because operators write the former."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("["):
+            return json.loads(value)
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    # hide_input_in_errors: pydantic would otherwise quote every setting it was given (secrets
+    # included) in the error that refuses a production start, and that error goes to the log.
+    model_config = SettingsConfigDict(
+        env_prefix="TRUSTCENTER_", extra="ignore", validate_default=True, hide_input_in_errors=True
+    )
+
+    ENV: Literal["development", "production"] = "development"
+    LOG_LEVEL: str = "INFO"
+
+    # Where development state lives: the SQLite database and the generated data key.
+    VAR_DIR: Path = Path("var")
+    # The content (`data/`) and the DPA's Word templates (`dpa_templates/`); None means the
+    # checkout's, else the copies installed with the package (see api/core/files.py).
+    DATA_DIR: Path | None = None
+    TEMPLATES_DIR: Path | None = None
+    # The built site that `make run` serves at /; None means the repository's `site/`.
+    SITE_DIR: Path | None = None
+
+    # Empty means SQLite under VAR_DIR (development only). Kept out of repr(): it may hold a
+    # password, as may RATE_LIMIT_STORAGE.
+    DATABASE_URL: str = Field(default="", repr=False)
+    MIGRATE_ON_START: bool = True
+    # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
+    DATA_KEYS: SecretStr = SecretStr("")
+
+    HCAPTCHA_SITEKEY: str = ""
+    HCAPTCHA_SECRET: SecretStr = SecretStr("")
+    HCAPTCHA_VERIFY_URL: str = HCAPTCHA_SITEVERIFY
+    HCAPTCHA_TIMEOUT: float = Field(default=5.0, gt=0, le=30)
+    # Hostnames a solved captcha may come from; empty means the host of PUBLIC_URL.
+    HCAPTCHA_HOSTNAMES: Annotated[list[str], NoDecode] = []
+
+    # smtp://user:password@host:587 (STARTTLS when offered) or smtps://host:465; empty keeps
+    # mail in the outbox (development only).
+    SMTP_URL: SecretStr = SecretStr("")
+    SMTP_TIMEOUT: float = Field(default=10.0, gt=0)
+    MAIL_FROM: str = DEV_MAIL_FROM
+    PRIVACY_INBOX: str = DEV_PRIVACY_INBOX
+    # Seconds between outbox runs of the in-process sender; 0 disables it (e.g. on Lambda,
+    # where a scheduled `trustcenter outbox retry` drains it instead).
+    OUTBOX_INTERVAL: float = Field(default=15.0, ge=0)
+    OUTBOX_BACKOFF_BASE: float = Field(default=30.0, gt=0)
+    OUTBOX_BACKOFF_MAX: float = Field(default=3600.0, gt=0)
+
+    RATE_LIMIT_STORAGE: str = Field(default=DEV_RATE_LIMIT_STORAGE, repr=False)
+    RATE_LIMIT_CONTACT: str = "5/minute"
+    RATE_LIMIT_DPA: str = "5/minute"
+    # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed.
+    TRUSTED_PROXIES: Annotated[list[str], NoDecode] = []
+    # A header in which a trusted proxy states the client address, e.g. Netlify's
+    # X-Nf-Client-Connection-Ip; empty means X-Forwarded-For.
+    CLIENT_ADDRESS_HEADER: str = ""
+
+    PUBLIC_URL: str = DEV_PUBLIC_URL
+    MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
+
+    # LibreOffice for DPA PDFs; None means `soffice` found on PATH.
+    SOFFICE_PATH: str | None = None
+
+    @field_validator("HCAPTCHA_HOSTNAMES", "TRUSTED_PROXIES", mode="before")
+    @classmethod
+    def _lists(cls, value: object) -> object:
+        return _split_list(value)
+
+    @field_validator("TRUSTED_PROXIES")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)
+        return value
+
+    @field_validator("RATE_LIMIT_CONTACT", "RATE_LIMIT_DPA")
+    @classmethod
+    def _limit(cls, value: str) -> str:
+        parse_many(value)
+        return value
+
+    @field_validator("PUBLIC_URL")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("PUBLIC_URL must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_safe(self) -> Settings:
+        if self.ENV != "production":
+            return self
+        problems: list[str] = []
+        for name in PRODUCTION_REQUIRED:
+            value = getattr(self, name)
+            if name not in self.model_fields_set or not _configured(value):
+                problems.append(f"TRUSTCENTER_{name} is not set (development default)")
+            elif value == DEV_VALUES.get(name):
+                problems.append(f"TRUSTCENTER_{name} is the development default")
+        if not self.PUBLIC_URL.startswith("https://"):
+            problems.append("TRUSTCENTER_PUBLIC_URL must use https in production")
+        if (
+            self.HCAPTCHA_VERIFY_URL != HCAPTCHA_SITEVERIFY
+            and not self.HCAPTCHA_VERIFY_URL.startswith("https://")
+        ):
+            problems.append("TRUSTCENTER_HCAPTCHA_VERIFY_URL must use https in production")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    # Derived values -----------------------------------------------------------------------
+
+    @property
+    def is_development(self) -> bool:
+        return self.ENV == "development"
+
+    @property
+    def database_url(self) -> str:
+        return self.DATABASE_URL or f"sqlite:///{(self.VAR_DIR / 'trustcenter.db').as_posix()}"
+
+    @property
+    def captcha_mode(self) -> Literal["hcaptcha", "development"]:
+        """Development mode exists only in development and only while no secret is configured."""
+        if self.is_development and not self.HCAPTCHA_SECRET.get_secret_value():
+            return "development"
+        return "hcaptcha"
+
+    @property
+    def captcha_hostnames(self) -> list[str]:
+        if self.HCAPTCHA_HOSTNAMES:
+            return self.HCAPTCHA_HOSTNAMES
+        host = urlsplit(self.PUBLIC_URL).hostname
+        return [host] if host else []
+
+    @property
+    def data_keys(self) -> list[str]:
+        raw = self.DATA_KEYS.get_secret_value()
+        return [key.strip() for key in raw.split(",") if key.strip()]
+
+
+def _configured(value: object) -> bool:
+    if isinstance(value, SecretStr):
+        return bool(value.get_secret_value().strip())
+    return bool(str(value).strip())
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,144 @@
+"""Field types shared by every public form: single-line text, free text, email, consent.
+
+Each custom check raises a pydantic error whose type names its message in the catalogue
+(`field.<type>` in `data/messages.yml`).
+
+Single-line fields end up in mail headers, DOCX paragraphs and CSV-like exports, so CR/LF and
+other control characters are refused outright rather than silently stripped: the person sees
+which field to fix. Lone surrogates are refused everywhere because they cannot be encoded.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Any
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+_MULTILINE_ALLOWED = frozenset("\n\t")
+
+NAME_MAX = 200
+CAPTCHA_TOKEN_MAX = 8192
+
+
+def _bad_char(ch: str, *, multiline: bool) -> bool:
+    if multiline and ch in _MULTILINE_ALLOWED:
+        return False
+    # Cc: C0/C1 controls incl. CR, LF, NUL, NEL; Zl/Zp: Unicode line/paragraph separators;
+    # Cs: lone surrogates (valid JSON escapes, not encodable as UTF-8).
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs")
+
+
+def check_single_line(value: str) -> str:
+    if any(_bad_char(ch, multiline=False) for ch in value):
+        raise PydanticCustomError("single_line", "must be one line without control characters")
+    return value
+
+
+def check_multiline(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if any(_bad_char(ch, multiline=True) for ch in value):
+        raise PydanticCustomError("control_characters", "must not contain control characters")
+    return value
+
+
+def check_email(value: str) -> str:
+    check_single_line(value)
+    try:
+        result = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise PydanticCustomError("email", "must be a valid email address") from None
+    return str(result.normalized)
+
+
+def check_accepted(value: bool) -> bool:
+    if value is not True:
+        raise PydanticCustomError("must_accept", "must be accepted")
+    return value
+
+
+def check_empty(value: str | None) -> str | None:
+    if value:
+        raise PydanticCustomError("honeypot", "must be left empty")
+    return value
+
+
+def _none_if_blank(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+# The same rules as JSON Schema patterns, so clients and fuzzers know them (not used to validate).
+SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*\S[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+MULTILINE_PATTERN = (
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*\S"
+    r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*$"
+)
+
+# Use with a length: `name: Annotated[SingleLine, Field(max_length=200)]`.
+SingleLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(check_single_line),
+    Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN}),
+]
+
+# Free text: line breaks and tabs allowed, other control characters refused.
+MultiLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(check_multiline),
+    Field(json_schema_extra={"pattern": MULTILINE_PATTERN}),
+]
+
+# For optional fields: a blank string means "not given", e.g.
+# `company: Annotated[Annotated[SingleLine, Field(max_length=200)] | None, BlankToNone] = None`.
+BlankToNone = BeforeValidator(_none_if_blank)
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254),
+    AfterValidator(check_email),
+    Field(json_schema_extra={"format": "email"}),
+]
+
+# Must be the JSON literal `true`: a consent is not inferred from "yes" or 1.
+Accepted = Annotated[
+    StrictBool, AfterValidator(check_accepted), Field(json_schema_extra={"const": True})
+]
+
+# A person's name, wherever a form asks for one.
+PersonName = Annotated[SingleLine, Field(max_length=NAME_MAX)]
+
+# A spam trap: people leave it empty (it is hidden), bots fill it in.
+Honeypot = Annotated[
+    str | None,
+    Field(max_length=200, description="Spam trap: people leave it empty, bots fill it."),
+    AfterValidator(check_empty),
+]
+
+# The hCaptcha response (api.captcha checks it); use as `captcha_token: CaptchaToken = None`.
+CaptchaToken = Annotated[
+    str | None,
+    Field(
+        max_length=CAPTCHA_TOKEN_MAX,
+        description="The hCaptcha response; may be omitted in development mode.",
+    ),
+]
+
+
+class StrictModel(BaseModel):
+    """A request body: an unknown field is an error the person sees, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -1,0 +1,127 @@
+"""The API application: `create_app()` wires settings, store, captcha, limits and mail onto
+`app.state` and mounts one router per resource under /api."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
+
+from api.captcha import CaptchaVerifier
+from api.core.crypto import cipher_from_settings
+from api.core.settings import Settings, get_settings
+from api.db.session import create_db_engine, session_factory
+from api.dpa.pdf import health_check as pdf_health_check
+from api.mail.outbox import run_outbox_loop
+from api.mail.sender import sender_from_settings
+from api.ratelimit import RateLimiter
+from api.web.errors import install_error_handlers
+from api.web.middleware import FALLBACK_ROUTE, ApiHeaders, CatchUnexpected, RequestBody
+from api.web.routes import API_PREFIX, contact, dpa, health
+from api.web.routes import config as config_routes
+
+logger = logging.getLogger(__name__)
+
+
+def register_health_check(app: FastAPI, name: str, check: Callable[[], str]) -> None:
+    """Add a line to `GET /api/health`, e.g. `register_health_check(app, "pdf", pdf_status)`
+    where the callable returns a short word such as "available" or "unavailable"."""
+    app.state.health_checks[name] = check
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    if settings.MIGRATE_ON_START:
+        from api.db import migrate  # Alembic only where the schema is brought up to date
+
+        await asyncio.to_thread(migrate.upgrade, app.state.engine)
+    if settings.captcha_mode == "development":
+        logger.warning("captcha in DEVELOPMENT mode: tokens are not checked")
+    if not settings.SMTP_URL.get_secret_value():
+        logger.warning("no SMTP_URL: mail is kept in the outbox and not sent")
+    task: asyncio.Task[None] | None = None
+    if settings.OUTBOX_INTERVAL > 0 and app.state.mail_sender is not None:
+        task = asyncio.create_task(run_outbox_loop(app.state, settings.OUTBOX_INTERVAL))
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await app.state.captcha.aclose()
+        app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.getLogger("api").setLevel(settings.LOG_LEVEL.upper())
+
+    app = FastAPI(
+        title="UNOY Trust Center API",
+        version="1.0.0",
+        summary="Privacy inquiries and Data Processing Agreements for UNOY's Trust Center.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
+        lifespan=_lifespan,
+    )
+    engine = create_db_engine(settings.database_url)
+    cipher = cipher_from_settings(settings)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory(engine)
+    app.state.cipher = cipher
+    app.state.captcha = CaptchaVerifier(settings)
+    app.state.rate_limiter = RateLimiter(settings.RATE_LIMIT_STORAGE, cipher.digest)
+    app.state.mail_sender = sender_from_settings(settings)
+    app.state.health_checks = {}
+    register_health_check(app, "pdf", pdf_health_check(settings))
+
+    install_error_handlers(app)
+    # The last added runs first: headers and the access log around everything, then the catch.
+    app.add_middleware(RequestBody, max_bytes=settings.MAX_BODY_BYTES)
+    app.add_middleware(CatchUnexpected)
+    app.add_middleware(ApiHeaders, hsts=not settings.is_development)
+
+    for resource in (health, config_routes, contact, dpa):
+        app.include_router(resource.router)
+    # Last: unknown /api paths answer JSON 404/405 here instead of falling through to the
+    # static site that api.main mounts at "/".
+    app.add_api_route(
+        f"{API_PREFIX}/{{rest:path}}",
+        _api_fallback,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        include_in_schema=False,
+        name=FALLBACK_ROUTE,
+    )
+    return app
+
+
+async def _api_fallback(request: Request, rest: str) -> None:
+    # Mounts (the static site at "/") answer every path; only API routes count here.
+    others = [
+        route
+        for route in request.app.router.routes
+        if not isinstance(route, Mount)
+        and not (isinstance(route, APIRoute) and route.endpoint is _api_fallback)
+    ]
+    allowed = sorted(
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in others
+        )
+    )
+    if allowed:
+        raise StarletteHTTPException(405, headers={"Allow": ", ".join(allowed)})
+    raise StarletteHTTPException(404)

@@ -1,0 +1,84 @@
+"""`POST /api/contact`: a privacy inquiry or the exercise of a GDPR right."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from anyio import to_thread
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, Response
+
+from api.inquiries import service
+from api.inquiries.schemas import ContactReceipt, ContactRequest
+from api.mail.outbox import deliver_soon
+from api.web.deps import (
+    CaptchaDep,
+    CipherDep,
+    ClientAddressDep,
+    MessagesDep,
+    RateLimiterDep,
+    SessionFactoryDep,
+    SettingsDep,
+    rate_limit,
+)
+from api.web.errors import error_responses
+from api.web.routes import API_PREFIX
+
+router = APIRouter(prefix=API_PREFIX, tags=["contact"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A random value per submission (e.g. a UUID): a retry with the same key "
+        "returns the first answer and stores nothing new.",
+    ),
+]
+
+
+@router.post(
+    "/contact",
+    status_code=201,
+    response_model=ContactReceipt,
+    responses=error_responses(400, 413, 415, 422, 429, 503),
+    dependencies=[Depends(rate_limit("RATE_LIMIT_CONTACT", "contact-address"))],
+)
+async def create_inquiry(
+    body: ContactRequest,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+    settings: SettingsDep,
+    messages: MessagesDep,
+    factory: SessionFactoryDep,
+    cipher: CipherDep,
+    captcha: CaptchaDep,
+    limiter: RateLimiterDep,
+    address: ClientAddressDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ContactReceipt:
+    if idempotency_key:
+        # Before the captcha: a retry carries the same, already used, captcha token.
+        earlier = await to_thread.run_sync(
+            service.find_by_idempotency_key, factory, messages, idempotency_key
+        )
+        if earlier is not None:
+            response.headers["Idempotent-Replayed"] = "true"
+            return earlier
+    await captcha.verify(body.captcha_token, address)
+    await to_thread.run_sync(
+        limiter.hit, settings.RATE_LIMIT_CONTACT, "contact-email", body.email.casefold()
+    )
+    submit = partial(
+        service.submit, factory, cipher, settings, messages, body, idempotency_key=idempotency_key
+    )
+    result, created = await to_thread.run_sync(submit)
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    elif request.app.state.mail_sender is not None:
+        # Deliver now rather than at the next outbox round; failures stay queued.
+        background.add_task(deliver_soon, request.app.state)
+    return result
