@@ -10,9 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, get_args
 
-from babel import Locale
-from babel.dates import format_date
-
 Lang = Literal["de", "en"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 # German is UNOY's language: the site's default (at /), the fallback of every negotiation.
@@ -56,11 +53,19 @@ def language_prefix(lang: Lang) -> str:
     return "" if lang == DEFAULT_LANG else f"{lang}/"
 
 
+# babel is imported where it is used: a cold start of the API that answers a health check or
+# an error does not need its locale data.
+
+
 def long_date(day: date, lang: Lang) -> str:
     """A date for people: "26. November 2026", "26 November 2026" (machines get ISO 8601)."""
+    from babel.dates import format_date
+
     return str(format_date(day, format="long", locale=BABEL_LOCALES[lang]))
 
 
 def country_name(code: str, lang: Lang) -> str:
     """The name of an ISO 3166 alpha-2 country in the language, e.g. "Deutschland"."""
+    from babel import Locale
+
     return str(Locale.parse(BABEL_LOCALES[lang]).territories.get(code, code))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -53,6 +52,9 @@ def check_multiline(value: str) -> str:
 
 
 def check_email(value: str) -> str:
+    # On first use: importing email_validator costs a cold start that never sees an address.
+    from email_validator import EmailNotValidError, validate_email
+
     check_single_line(value)
     try:
         result = validate_email(value, check_deliverability=False)

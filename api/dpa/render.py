@@ -14,13 +14,14 @@ import hashlib
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, StrictUndefined
-from markupsafe import Markup, escape
+from typing import TYPE_CHECKING, Any
 
 from api.core.files import content_dir
 from api.core.i18n import Lang
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -44,6 +45,8 @@ def template_sha256(path: Path) -> str:
 
 
 def _finalize(value: Any) -> Markup:
+    from markupsafe import Markup, escape
+
     escaped = escape(value)
     # Safe: the text was escaped above; only braces become character references.
     return Markup(str(escaped).replace("{", "&#123;").replace("}", "&#125;"))  # noqa: S704
@@ -51,6 +54,9 @@ def _finalize(value: Any) -> Markup:
 
 def jinja_environment() -> Environment:
     """autoescape on; a missing variable is an error rather than a silent gap in a contract."""
+    # Jinja, like docxtpl below, loads with the first DPA (see render_docx).
+    from jinja2 import Environment, StrictUndefined
+
     return Environment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
 
 

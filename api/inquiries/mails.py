@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 
-from babel.dates import format_date
-from babel.dates import format_datetime as babel_datetime
-
 from api.core.clock import LOCAL_TZ
 from api.core.i18n import BABEL_LOCALES, DEFAULT_LANG, Lang
 from api.core.messages import Messages
@@ -42,6 +39,9 @@ class InquiryMail:
 
 
 def _facts(mail: InquiryMail, messages: Messages, lang: Lang) -> dict[str, object]:
+    from babel.dates import format_date
+    from babel.dates import format_datetime as babel_datetime
+
     locale = BABEL_LOCALES[lang]
     return {
         "reference": mail.reference,

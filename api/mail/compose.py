@@ -14,13 +14,14 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from api.core.clock import LOCAL_TZ
 from api.core.i18n import Lang
 from api.core.messages import Messages
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 WIDTH = 76
 
@@ -36,6 +37,8 @@ def table(rows: Sequence[tuple[str, object]]) -> str:
 
 @cache
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # on the first mail
+
     env = Environment(
         loader=PackageLoader("api.mail", "templates"),
         autoescape=False,  # noqa: S701 (plain-text mail, never HTML)

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-import aiosmtplib
-
 from api.core.settings import Settings
 
 SCHEMES = {
@@ -33,6 +31,8 @@ class SmtpSender:
     timeout: float
 
     async def send(self, message: EmailMessage) -> None:
+        import aiosmtplib  # on the first mail, not at every cold start
+
         await aiosmtplib.send(
             message,
             hostname=self.hostname,

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
@@ -28,6 +29,8 @@ from api.web.routes import API_PREFIX, contact, dpa, health
 from api.web.routes import config as config_routes
 
 logger = logging.getLogger(__name__)
+
+LOOPBACK_ORIGIN = r"http://(127\.0\.0\.1|localhost)(:\d+)?"
 
 
 def register_health_check(app: FastAPI, name: str, check: Callable[[], str]) -> None:
@@ -90,6 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # The last added runs first: headers and the access log around everything, then the catch.
     app.add_middleware(RequestBody, max_bytes=settings.MAX_BODY_BYTES)
+    if settings.is_development:
+        # `make serve` (mkdocs serve on another port) lets writers try the forms against this
+        # API; a deployed API is reached through the site's own origin and allows no other.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origin_regex=LOOPBACK_ORIGIN,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Accept", "Accept-Language", "Idempotency-Key"],
+            expose_headers=["Content-Disposition", "X-DPA-Reference", "X-DPA-SHA256"],
+        )
     app.add_middleware(CatchUnexpected)
     app.add_middleware(ApiHeaders, hsts=not settings.is_development)
 

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from api.core.validation import check_email
 from api.db.dpa import DpaRecord
 from api.dpa.sanitize import xml_safe
-from tests.api.conftest import ClientFactory
 from tests.dpa.sample import all_text, dpa_body, open_docx
+from tests.support.app import ClientFactory
 
 FIELDS = [
     ("legal_name",),

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from api.dpa.pdf import PDF_MEDIA_TYPE
-from tests.api.conftest import ClientFactory
 from tests.dpa.sample import CUSTOMER, dpa_body
+from tests.support.app import ClientFactory
 
 pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("pdf")]
 

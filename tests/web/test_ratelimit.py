@@ -11,7 +11,7 @@ import pytest
 from api.core.crypto import generate_key
 from api.ratelimit import STORAGE_TIMEOUT_SECONDS, RateLimiter
 from api.web.client_address import resolve
-from tests.api.conftest import ClientFactory, count, valid_body
+from tests.support.app import ClientFactory, count, valid_body
 from tests.support.blackhole import Blackhole, finishes_within
 from tests.support.services import redis_url
 

@@ -1,44 +1,20 @@
-"""Fixtures for API tests: settings on a temporary SQLite (or a fresh PostgreSQL database),
-a running app behind TestClient, and helpers to look into the store."""
+"""Fixtures shared by the tests of the app (tests/web, tests/dpa, tests/cli): settings on a
+temporary SQLite (or a fresh PostgreSQL database), and a running app behind TestClient."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from api.core.crypto import generate_key
 from api.core.settings import Settings
-from api.db.inquiry import Inquiry
-from api.db.outbox import OutboxMessage
 from api.web.app import create_app
+from tests.support.app import ClientFactory, SettingsFactory
 from tests.support.services import postgres_database
-
-SettingsFactory = Callable[..., Settings]
-ClientFactory = Callable[..., TestClient]
-
-# A body nested deeper than the JSON parser recurses, with a `language` to look for.
-TOO_DEEP = b'{"language": "en", "x": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"
-
-
-def valid_body(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "request_type": "access",
-        "requester_role": "customer",
-        "name": "Erika Mustermann",
-        "email": "erika.mustermann@example.com",
-        "company": "Beispiel AG",
-        "message": "Bitte teilen Sie mir mit,\nwelche Daten Sie über mich speichern.",
-        "language": "de",
-        "privacy_notice_accepted": True,
-        "captcha_token": "token-ok",
-    }
-    body.update(changes)
-    return {key: value for key, value in body.items() if value is not ...}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -104,11 +80,3 @@ def make_client(make_settings: SettingsFactory) -> Iterator[ClientFactory]:
 @pytest.fixture
 def client(make_client: ClientFactory) -> TestClient:
     return make_client()
-
-
-def count(app: Any) -> tuple[int, int]:
-    """(inquiries, outbox rows) in the app's store."""
-    with app.state.session_factory() as session:
-        inquiries = session.scalar(select(func.count()).select_from(Inquiry)) or 0
-        mails = session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
-    return inquiries, mails

@@ -6,6 +6,8 @@ import asyncio
 import base64
 import importlib
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +18,8 @@ import pytest
 
 from api.core.crypto import generate_key
 from api.core.settings import get_settings
-from tests.api.conftest import valid_body
 from tests.support.aio import in_own_thread
+from tests.support.app import valid_body
 from tests.support.smtp import SmtpServer
 
 
@@ -106,3 +108,27 @@ def test_a_schedule_event_drains_the_outbox(
         handler_module.app.state.mail_sender = parse_smtp_url(smtp.url)
         assert invoke(handler_module, {"source": "aws.events"})["sent"] == 2
         assert len(smtp.wait_for(2)) == 2
+
+
+def test_a_cold_start_loads_no_module_it_does_not_need(tmp_path: Path) -> None:
+    """What a Lambda pays at every cold start: migrations, the DPA stack, the captcha's HTTP
+    client and the mail client load on first use only."""
+
+    probe = (
+        "import json, sys\n"
+        "import api.lambda_handler\n"
+        "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")},
+        "TRUSTCENTER_VAR_DIR": str(tmp_path),
+        "TRUSTCENTER_DATA_KEYS": generate_key(),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout.splitlines()[-1]))
+    deferred = {"alembic", "docxtpl", "docx", "lxml", "httpx", "aiosmtplib", "jinja2", "click"}
+    assert loaded & deferred == set()
+    assert "fastapi" in loaded  # the probe did import the app

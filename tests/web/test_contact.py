@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.core.reference import INQUIRY, pattern
 from api.inquiries.deadline import due_by
-from tests.api.conftest import TOO_DEEP, ClientFactory, count, valid_body
+from tests.support.app import TOO_DEEP, ClientFactory, count, valid_body
 
 ALL_TYPES = [
     "access",

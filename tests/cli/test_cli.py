@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from api.core.crypto import generate_key
 from api.core.settings import get_settings
-from tests.api.conftest import ClientFactory, valid_body
 from tests.support.aio import in_own_thread
+from tests.support.app import ClientFactory, valid_body
 from tests.support.smtp import SmtpServer
 
 runner = CliRunner()

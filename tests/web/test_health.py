@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.db.session import POSTGRES_CONNECT_TIMEOUT, create_db_engine, database_reachable
 from api.web.app import register_health_check
-from tests.api.conftest import ClientFactory
+from tests.support.app import ClientFactory
 from tests.support.blackhole import Blackhole, finishes_within
 
 
@@ -41,7 +41,7 @@ def test_an_unreachable_database_is_a_503(make_client: ClientFactory, tmp_path: 
 def test_an_unreachable_database_refuses_submissions_without_a_500(
     make_client: ClientFactory,
 ) -> None:
-    from tests.api.conftest import valid_body
+    from tests.support.app import valid_body
 
     client = make_client(
         DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",

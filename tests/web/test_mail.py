@@ -16,8 +16,8 @@ from sqlalchemy import select
 from api.db.outbox import OutboxMessage
 from api.mail.outbox import drain, drain_state
 from api.mail.sender import parse_smtp_url
-from tests.api.conftest import ClientFactory, valid_body
 from tests.support.aio import run_async
+from tests.support.app import ClientFactory, valid_body
 from tests.support.smtp import SmtpServer
 
 INBOX = "privacy@unoy.example"

@@ -22,8 +22,8 @@ from api.dpa.issue import IssuedDpa
 from api.dpa.issue import issue as real_issue
 from api.dpa.render import DOCX_MEDIA_TYPE, template_path, template_sha256
 from api.web.routes.dpa import DPA_THREADS
-from tests.api.conftest import TOO_DEEP, ClientFactory, valid_body
 from tests.dpa.sample import CUSTOMER, all_text, dpa_body, open_docx
+from tests.support.app import TOO_DEEP, ClientFactory, valid_body
 from tests.support.siteverify import Siteverify
 
 

@@ -21,7 +21,7 @@ from api.db.session import create_db_engine, session_factory
 from api.inquiries import service
 from api.inquiries.schemas import ContactRequest
 from api.mail.outbox import decode
-from tests.api.conftest import ClientFactory, SettingsFactory, count, valid_body
+from tests.support.app import ClientFactory, SettingsFactory, count, valid_body
 
 PERSONAL = {
     "name": "Zacharias Quellenfeld",

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.core.settings import Settings
-from tests.api.conftest import ClientFactory, count, valid_body
+from tests.support.app import ClientFactory, count, valid_body
 from tests.support.siteverify import Siteverify
 
 SECRET = "0x" + "5ec7e7" * 7

@@ -8,8 +8,8 @@ import socket
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import ClientFactory, valid_body
 from tests.support.aio import run_async
+from tests.support.app import ClientFactory, valid_body
 from tests.support.siteverify import Siteverify
 from tests.support.smtp import SmtpServer
 
