@@ -14,7 +14,6 @@ from typing import Any
 
 from mangum import Mangum
 
-from api.mail.outbox import drain_state
 from api.web.app import create_app
 
 logging.getLogger().setLevel(logging.INFO)
@@ -26,6 +25,8 @@ _asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
 
 def handler(event: dict[str, Any], context: Any) -> Any:
     if event.get("source") == "aws.events":
+        from api.mail.outbox import drain_state
+
         result = asyncio.run(drain_state(app.state))
         return {"sent": len(result.sent), "failed": len(result.failed), "kept": result.kept}
     return _asgi(event, context)

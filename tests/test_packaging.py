@@ -107,7 +107,7 @@ def test_the_lambda_bundle_serves_a_dpa_from_an_empty_directory(
         "from api.core.files import content_dir\n"
         "import api.lambda_handler as lambda_handler\n"
         "from api.db import migrate\n"
-        "migrate.upgrade(lambda_handler.app.state.engine)\n"
+        "migrate.upgrade(lambda_handler.app.state.store.engine)\n"
         "answer = lambda_handler.handler(json.loads(sys.stdin.read()), None)\n"
         "print(json.dumps({'data': str(content_dir('data')), 'answer': answer}))\n"
     )

@@ -16,7 +16,7 @@ from api.cli.support import (
     open_store,
     short_time,
 )
-from api.content import get_content
+from api.content import LANGUAGES, get_content
 from api.core.settings import get_settings
 from api.dpa import records
 from api.dpa.lint import lint as lint_templates
@@ -69,5 +69,6 @@ def dpa_lint() -> None:
         typer.echo(problem, err=True)
     if result.problems:
         raise typer.Exit(1)
-    names = len(result.names.get("de", set()))
-    typer.echo(f"dpa.de.docx and dpa.en.docx: OK ({names} placeholders, the same in both)")
+    names = len(result.names[LANGUAGES[0]])
+    files = ", ".join(f"dpa.{lang}.docx" for lang in LANGUAGES)
+    typer.echo(f"{files}: OK ({names} placeholders, the same in each)")

@@ -10,17 +10,22 @@ re-encrypts with the newest key (see `trustcenter rotate-keys`).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import logging
 import os
 import threading
+from functools import cached_property
 from pathlib import Path
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from typing import TYPE_CHECKING
 
 from api.core.errors import DomainError
 from api.core.settings import Settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
 
 logger = logging.getLogger(__name__)
 
@@ -31,18 +36,33 @@ class DataKeyError(DomainError):
     """Raised when DATA_KEYS is missing or malformed."""
 
 
+def _check_key(key: str) -> None:
+    """What Fernet checks of a key (URL-safe base64 of 32 bytes), without loading it."""
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError, binascii.Error):
+        raw = b""
+    if len(raw) != 32:
+        raise DataKeyError("TRUSTCENTER_DATA_KEYS holds a malformed Fernet key")
+
+
 class Cipher:
     def __init__(self, keys: list[str]) -> None:
         if not keys:
             raise DataKeyError("no data key configured (TRUSTCENTER_DATA_KEYS)")
-        try:
-            fernets = [Fernet(key.encode("ascii")) for key in keys]
-        except (ValueError, UnicodeEncodeError) as exc:
-            raise DataKeyError("TRUSTCENTER_DATA_KEYS holds a malformed Fernet key") from exc
-        self._fernet = MultiFernet(fernets)
+        for key in keys:
+            _check_key(key)
+        self._keys = list(keys)
         # A keyed digest for lookups (e.g. rate-limit keys) that must not reveal the value;
         # derived from the newest key so it needs no extra secret.
         self._digest_key = hashlib.sha256(b"trustcenter-digest:" + keys[0].encode()).digest()
+
+    @cached_property
+    def _fernet(self) -> MultiFernet:
+        # cryptography loads with the first encryption, not with every cold start.
+        from cryptography.fernet import Fernet, MultiFernet
+
+        return MultiFernet([Fernet(key.encode("ascii")) for key in self._keys])
 
     def encrypt(self, value: str) -> str:
         return self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
@@ -73,10 +93,9 @@ class Cipher:
         return hmac.new(self._digest_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-__all__ = ["Cipher", "DataKeyError", "InvalidToken", "cipher_from_settings", "generate_key"]
-
-
 def generate_key() -> str:
+    from cryptography.fernet import Fernet
+
     return Fernet.generate_key().decode("ascii")
 
 

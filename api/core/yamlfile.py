@@ -4,25 +4,33 @@ any other value and are reported by path, and every error names the file and the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any
 
 from api.core.errors import ContentError
+
+if TYPE_CHECKING:
+    import yaml
+    from yaml.nodes import Node
 
 EXAMPLE_TAG = "!example"
 
 
-class _DataLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings, so pydantic reports a bad date with its path."""
+@cache
+def _loader_class() -> type[yaml.SafeLoader]:
+    """SafeLoader that leaves dates as strings, so pydantic reports a bad date with its path.
+    Made on first use: PyYAML loads when content is first read, not at every cold start."""
+    import yaml
 
+    class DataLoader(yaml.SafeLoader):
+        pass
 
-_DataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    DataLoader.yaml_implicit_resolvers = {
+        first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return DataLoader
 
 
 def dotted(loc: tuple[int | str, ...]) -> str:
@@ -33,8 +41,12 @@ def dotted(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _untag_examples(loader: _DataLoader, node: Node, loc: tuple[int | str, ...]) -> Iterator[str]:
+def _untag_examples(
+    loader: yaml.SafeLoader, node: Node, loc: tuple[int | str, ...]
+) -> Iterator[str]:
     """Yield the path of every ``!example`` node and give it back its ordinary tag."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
     if node.tag == EXAMPLE_TAG:
         yield dotted(loc)
         if isinstance(node, ScalarNode):
@@ -58,7 +70,9 @@ def read_yaml(path: Path, label: str) -> tuple[Any, list[str]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContentError([f"{label}: file not found"]) from None
-    loader = _DataLoader(text)
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None:

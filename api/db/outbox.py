@@ -24,7 +24,9 @@ class OutboxMessage(Base):
     inquiry_id: Mapped[int | None] = mapped_column(
         ForeignKey("inquiries.id", ondelete="CASCADE"), index=True, nullable=True
     )
-    # The complete RFC 5322 message (headers incl. recipients, and body), encrypted.
+    # "draft": message_enc holds the mail's draft (JSON), built into a message when sent;
+    # "rfc5322": the complete message (rows queued before migration 0003). Encrypted either way.
+    format: Mapped[str] = mapped_column(String(16), default="draft", server_default="rfc5322")
     message_enc: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -24,6 +24,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_CONNECT_TIMEOUT = 5
 WRITER_LOCK_TIMEOUT = 10.0
 HOLDS_WRITER = "trustcenter_holds_writer_lock"
+# An execution option: this transaction only reads (see `reading`).
+READ_ONLY = "trustcenter_read_only"
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -47,6 +49,10 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # WAL: a reader sees the last commit and neither waits for nor blocks a writer.
+            connection.exec_driver_sql("BEGIN")
+            return
         if writer.acquire(timeout=WRITER_LOCK_TIMEOUT):
             connection.info[HOLDS_WRITER] = True
         try:
@@ -108,6 +114,15 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: committed when the block ends, rolled back on any exception."""
     with factory() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that only reads. On SQLite it does not queue behind the writers (a privacy
+    inquiry's Idempotency-Key lookup must not wait for other inquiries being stored)."""
+    with factory() as session:
+        session.connection(execution_options={READ_ONLY: True})
         yield session
 
 

@@ -108,9 +108,9 @@ def lint(content: Content, template_dir: Path | None = None) -> LintResult:
                 result.problems.append(problem)
                 break
     if len(result.names) == len(LANGUAGES):
-        de, en = (result.names[lang] for lang in LANGUAGES)
-        for name in sorted(de - en):
-            result.problems.append(f"dpa.de.docx uses {name}, dpa.en.docx does not")
-        for name in sorted(en - de):
-            result.problems.append(f"dpa.en.docx uses {name}, dpa.de.docx does not")
+        first, *others = LANGUAGES
+        for other in others:
+            for one, two in ((first, other), (other, first)):
+                for name in sorted(result.names[one] - result.names[two]):
+                    result.problems.append(f"dpa.{one}.docx uses {name}, dpa.{two}.docx does not")
     return result

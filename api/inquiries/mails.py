@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.message import EmailMessage
 
 from api.core.clock import LOCAL_TZ
 from api.core.i18n import BABEL_LOCALES, DEFAULT_LANG, Lang
 from api.core.messages import Messages
-from api.mail.compose import message, render_body
+from api.mail.compose import Draft, draft, render_body
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,10 @@ def _facts(mail: InquiryMail, messages: Messages, lang: Lang) -> dict[str, objec
 
 def acknowledgement(
     mail: InquiryMail, messages: Messages, *, sender: str, privacy_inbox: str
-) -> EmailMessage:
+) -> Draft:
     lang = mail.language
     facts = _facts(mail, messages, lang)
-    return message(
+    return draft(
         subject=messages.t("mail.acknowledgement.subject", lang, reference=mail.reference),
         body=render_body(
             "acknowledgement.txt", messages, lang, privacy_inbox=privacy_inbox, **facts
@@ -79,7 +78,7 @@ def notification(
     sender: str,
     privacy_inbox: str,
     lang: Lang = DEFAULT_LANG,
-) -> EmailMessage:
+) -> Draft:
     facts = _facts(mail, messages, lang)
     subject = messages.t(
         "mail.notification.subject",
@@ -99,6 +98,6 @@ def notification(
         message=mail.message,
         **facts,
     )
-    return message(
+    return draft(
         subject=subject, body=body, sender=sender, to=privacy_inbox, reply_to=mail.email, auto=False
     )

@@ -20,11 +20,11 @@ from api.core.reference import INQUIRY, new_reference
 from api.core.settings import Settings
 from api.db.inquiry import Inquiry
 from api.db.outbox import OutboxMessage
-from api.db.session import store_unavailable, transaction
+from api.db.session import reading, store_unavailable, transaction
 from api.inquiries import mails
 from api.inquiries.deadline import due_by as deadline
 from api.inquiries.schemas import ContactReceipt, ContactRequest
-from api.mail.outbox import enqueue
+from api.mail.outbox import queued
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def find_by_idempotency_key(
     factory: sessionmaker[Session], messages: Messages, key: str
 ) -> ContactReceipt | None:
     try:
-        with factory() as session:
+        with reading(factory) as session:
             row = session.scalar(
                 select(Inquiry).where(Inquiry.idempotency_key == idempotency_digest(key))
             )
@@ -70,8 +70,17 @@ def submit(
     idempotency_key: str | None = None,
 ) -> tuple[ContactReceipt, bool]:
     """Store the inquiry with its two mails in one transaction. Returns (receipt, created);
-    created is False when the Idempotency-Key was seen before (nothing new is stored)."""
+    created is False when the Idempotency-Key was seen before (nothing new is stored).
+
+    Everything that can be prepared (encryption, the mails' drafts) is, before the transaction
+    begins: on SQLite the transaction holds the one writer lock other inquiries wait for."""
     digest = idempotency_digest(idempotency_key) if idempotency_key else None
+    personal = {
+        "name_enc": cipher.encrypt(data.name),
+        "email_enc": cipher.encrypt(data.email),
+        "company_enc": cipher.encrypt_optional(data.company),
+        "message_enc": cipher.encrypt(data.message),
+    }
     for _ in range(REFERENCE_ATTEMPTS):
         received_at = utcnow()
         row = Inquiry(
@@ -83,16 +92,16 @@ def submit(
             received_at=received_at,
             due_by=deadline(received_at),
             idempotency_key=digest,
-            name_enc=cipher.encrypt(data.name),
-            email_enc=cipher.encrypt(data.email),
-            company_enc=cipher.encrypt_optional(data.company),
-            message_enc=cipher.encrypt(data.message),
+            **personal,
         )
+        mails_out = _mails(cipher, settings, messages, row, data)
         try:
             with transaction(factory) as session:
                 session.add(row)
-                session.flush()
-                _enqueue_mails(session, cipher, settings, messages, row, data)
+                session.flush()  # the inquiry's id, for its mails
+                for mail in mails_out:
+                    mail.inquiry_id = row.id
+                session.add_all(mails_out)
         except IntegrityError:
             if idempotency_key:
                 existing = find_by_idempotency_key(factory, messages, idempotency_key)
@@ -108,14 +117,10 @@ def submit(
     raise store_unavailable("no unused reference drawn")
 
 
-def _enqueue_mails(
-    session: Session,
-    cipher: Cipher,
-    settings: Settings,
-    messages: Messages,
-    row: Inquiry,
-    data: ContactRequest,
-) -> None:
+def _mails(
+    cipher: Cipher, settings: Settings, messages: Messages, row: Inquiry, data: ContactRequest
+) -> list[OutboxMessage]:
+    """The outbox rows of the inquiry's two mails: to the privacy team, and to the person."""
     mail = mails.InquiryMail(
         reference=row.reference,
         request_type=row.request_type,
@@ -129,18 +134,18 @@ def _enqueue_mails(
         message=data.message,
     )
     sender, inbox = settings.MAIL_FROM, settings.PRIVACY_INBOX
-    for kind, build in (
-        ("inquiry.notification", mails.notification),
-        ("inquiry.acknowledgement", mails.acknowledgement),
-    ):
-        enqueue(
-            session,
+    return [
+        queued(
             cipher,
             build(mail, messages, sender=sender, privacy_inbox=inbox),
             kind=kind,
             reference=row.reference,
-            inquiry_id=row.id,
         )
+        for kind, build in (
+            ("inquiry.notification", mails.notification),
+            ("inquiry.acknowledgement", mails.acknowledgement),
+        )
+    ]
 
 
 # The privacy team's operations (see api.cli) ----------------------------------------------

@@ -23,9 +23,14 @@ from api.core.clock import utcnow
 from api.core.crypto import Cipher
 from api.db.outbox import OutboxMessage
 from api.db.session import transaction
+from api.mail.compose import Draft
 
 logger = logging.getLogger(__name__)
 
+# How a row's message_enc is kept: a draft (JSON, see api/mail/compose.py) or, for rows
+# queued before drafts existed, the complete RFC 5322 message.
+DRAFT = "draft"
+RFC5322 = "rfc5322"
 LEASE = timedelta(minutes=5)
 BATCH = 50
 
@@ -34,36 +39,54 @@ class Sender(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 
 
+def queued(
+    cipher: Cipher,
+    mail: Draft,
+    *,
+    kind: str,
+    reference: str | None,
+    inquiry_id: int | None = None,
+) -> OutboxMessage:
+    """The outbox row of a mail (its draft, encrypted), for the caller to add to the same
+    transaction as what the mail announces; made before that transaction begins, it does not
+    lengthen it."""
+    now = utcnow()
+    return OutboxMessage(
+        kind=kind,
+        reference=reference,
+        inquiry_id=inquiry_id,
+        format=DRAFT,
+        message_enc=cipher.encrypt(mail.to_json()),
+        status="pending",
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
 def enqueue(
     session: Session,
     cipher: Cipher,
-    message: EmailMessage,
+    mail: Draft,
     *,
     kind: str,
     reference: str | None,
     inquiry_id: int | None = None,
 ) -> OutboxMessage:
     """Add a mail to the caller's transaction."""
-    now = utcnow()
-    row = OutboxMessage(
-        kind=kind,
-        reference=reference,
-        inquiry_id=inquiry_id,
-        message_enc=cipher.encrypt_bytes(message.as_bytes(policy=policy.SMTP)),
-        status="pending",
-        attempts=0,
-        created_at=now,
-        next_attempt_at=now,
-    )
+    row = queued(cipher, mail, kind=kind, reference=reference, inquiry_id=inquiry_id)
     session.add(row)
     return row
 
 
 def decode(cipher: Cipher, row: OutboxMessage) -> EmailMessage:
-    return _decrypt(cipher, row.message_enc)
+    return _decrypt(cipher, row.format, row.message_enc)
 
 
-def _decrypt(cipher: Cipher, token: str) -> EmailMessage:
+def _decrypt(cipher: Cipher, kind: str, token: str) -> EmailMessage:
+    """The message to send: built from its draft, or (rows queued before drafts) as stored."""
+    if kind == DRAFT:
+        return Draft.from_json(cipher.decrypt(token)).message()
     parsed = message_from_bytes(cipher.decrypt_bytes(token), policy=policy.default)
     assert isinstance(parsed, EmailMessage)
     return parsed
@@ -76,7 +99,9 @@ class DrainResult:
     kept: int = 0
 
 
-def _claim(factory: sessionmaker[Session], *, force: bool, limit: int) -> list[tuple[int, str]]:
+def _claim(
+    factory: sessionmaker[Session], *, force: bool, limit: int
+) -> list[tuple[int, str, str]]:
     now = utcnow()
     free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
     with transaction(factory) as session:
@@ -84,7 +109,7 @@ def _claim(factory: sessionmaker[Session], *, force: bool, limit: int) -> list[t
         if not force:
             query = query.where(OutboxMessage.next_attempt_at <= now)
         ids = list(session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
-        claimed: list[tuple[int, str]] = []
+        claimed: list[tuple[int, str, str]] = []
         for row_id in ids:
             # Conditional update: only one of two racing senders sees rowcount 1.
             result: Any = session.execute(
@@ -93,11 +118,13 @@ def _claim(factory: sessionmaker[Session], *, force: bool, limit: int) -> list[t
                 .values(claimed_until=now + LEASE)
             )
             if result.rowcount == 1:
-                token = session.scalar(
-                    select(OutboxMessage.message_enc).where(OutboxMessage.id == row_id)
-                )
-                if token is not None:
-                    claimed.append((row_id, token))
+                found = session.execute(
+                    select(OutboxMessage.format, OutboxMessage.message_enc).where(
+                        OutboxMessage.id == row_id
+                    )
+                ).one_or_none()
+                if found is not None:
+                    claimed.append((row_id, found.format, found.message_enc))
     return claimed
 
 
@@ -151,9 +178,9 @@ async def drain(
         batch = await asyncio.to_thread(_claim, factory, force=force, limit=limit)
         if not batch:
             break
-        for row_id, token in batch:
+        for row_id, kind, token in batch:
             try:
-                await sender.send(_decrypt(cipher, token))
+                await sender.send(_decrypt(cipher, kind, token))
             except Exception as exc:  # any failure is retried later; never lost
                 logger.warning("outbox: mail %d not sent (%s); will retry", row_id, _describe(exc))
                 await asyncio.to_thread(
@@ -190,7 +217,7 @@ async def drain_state(state: Any, *, force: bool = False) -> DrainResult:
     """Drain using an app's state (settings, session factory, cipher, sender)."""
     settings = state.settings
     return await drain(
-        state.session_factory,
+        state.store.session_factory,
         state.cipher,
         state.mail_sender,
         force=force,

@@ -18,9 +18,8 @@ from starlette.routing import Match, Mount
 from api.captcha import CaptchaVerifier
 from api.core.crypto import cipher_from_settings
 from api.core.settings import Settings, get_settings
-from api.db.session import create_db_engine, session_factory
+from api.db.store import Store
 from api.dpa.pdf import health_check as pdf_health_check
-from api.mail.outbox import run_outbox_loop
 from api.mail.sender import sender_from_settings
 from api.ratelimit import RateLimiter
 from api.web.errors import install_error_handlers
@@ -45,13 +44,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.MIGRATE_ON_START:
         from api.db import migrate  # Alembic only where the schema is brought up to date
 
-        await asyncio.to_thread(migrate.upgrade, app.state.engine)
+        await asyncio.to_thread(migrate.upgrade, app.state.store.engine)
     if settings.captcha_mode == "development":
         logger.warning("captcha in DEVELOPMENT mode: tokens are not checked")
     if not settings.SMTP_URL.get_secret_value():
         logger.warning("no SMTP_URL: mail is kept in the outbox and not sent")
     task: asyncio.Task[None] | None = None
     if settings.OUTBOX_INTERVAL > 0 and app.state.mail_sender is not None:
+        from api.mail.outbox import run_outbox_loop
+
         task = asyncio.create_task(run_outbox_loop(app.state, settings.OUTBOX_INTERVAL))
     try:
         yield
@@ -61,7 +62,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await app.state.captcha.aclose()
-        app.state.engine.dispose()
+        app.state.store.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -78,11 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
         lifespan=_lifespan,
     )
-    engine = create_db_engine(settings.database_url)
     cipher = cipher_from_settings(settings)
     app.state.settings = settings
-    app.state.engine = engine
-    app.state.session_factory = session_factory(engine)
+    # Connected on first use: see api/db/store.py.
+    app.state.store = Store(settings.database_url)
     app.state.cipher = cipher
     app.state.captcha = CaptchaVerifier(settings)
     app.state.rate_limiter = RateLimiter(settings.RATE_LIMIT_STORAGE, cipher.digest)

@@ -65,7 +65,7 @@ def client_address(request: Request, trusted: Sequence[str], header: str = "") -
     return resolve(peer, request.headers.get("x-forwarded-for"), trusted)
 
 
-def request_client_address(request: Request) -> str:
+async def request_client_address(request: Request) -> str:
     """The client address under the app's settings; a route dependency (see api.web.deps)."""
     settings = request.app.state.settings
     return client_address(request, settings.TRUSTED_PROXIES, settings.CLIENT_ADDRESS_HEADER)

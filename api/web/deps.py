@@ -6,56 +6,62 @@ settings (as in tests) never share state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, sessionmaker
+from starlette.applications import Starlette
 
 from api.captcha import CaptchaVerifier
 from api.content import Content, get_content
 from api.core.crypto import Cipher
 from api.core.messages import Messages
 from api.core.settings import Settings
+from api.db.store import Store
 from api.ratelimit import RateLimiter
 from api.web.client_address import request_client_address
 from api.web.language import LangDep
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_content_of(request: Request) -> Content:
-    return get_content(get_app_settings(request).DATA_DIR)
+def app_content(app: Starlette) -> Content:
+    """The app's content: loaded on first use, then kept (its DATA_DIR never changes)."""
+    content: Content | None = getattr(app.state, "content", None)
+    if content is None:
+        content = app.state.content = get_content(app.state.settings.DATA_DIR)
+    return content
 
 
-def get_messages(content: Annotated[Content, Depends(get_content_of)]) -> Messages:
-    return content.messages
+# The dependencies are coroutines though they never wait: FastAPI runs a plain function in
+# its thread pool, a hop that costs more than the attribute lookup it would run.
+async def get_content_of(request: Request) -> Content:
+    return app_content(request.app)
 
 
-def get_session_factory(request: Request) -> sessionmaker[Session]:
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    return factory
+async def get_messages(request: Request) -> Messages:
+    return app_content(request.app).messages
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with get_session_factory(request)() as session:
-        yield session
+async def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
 
 
-def get_cipher(request: Request) -> Cipher:
+async def get_cipher(request: Request) -> Cipher:
     cipher: Cipher = request.app.state.cipher
     return cipher
 
 
-def get_captcha(request: Request) -> CaptchaVerifier:
+async def get_captcha(request: Request) -> CaptchaVerifier:
     captcha: CaptchaVerifier = request.app.state.captcha
     return captcha
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 
@@ -63,8 +69,7 @@ def get_rate_limiter(request: Request) -> RateLimiter:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ContentDep = Annotated[Content, Depends(get_content_of)]
 MessagesDep = Annotated[Messages, Depends(get_messages)]
-SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
-SessionDep = Annotated[Session, Depends(get_session)]
+StoreDep = Annotated[Store, Depends(get_store)]
 CipherDep = Annotated[Cipher, Depends(get_cipher)]
 CaptchaDep = Annotated[CaptchaVerifier, Depends(get_captcha)]
 RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
@@ -92,8 +97,7 @@ __all__ = [
     "LangDep",
     "MessagesDep",
     "RateLimiterDep",
-    "SessionDep",
-    "SessionFactoryDep",
     "SettingsDep",
+    "StoreDep",
     "rate_limit",
 ]

@@ -21,7 +21,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from api.captcha import CaptchaFailed, CaptchaUnavailable
-from api.content import get_content
 from api.core.crypto import DataKeyError
 from api.core.errors import (
     ContentError,
@@ -33,6 +32,7 @@ from api.core.errors import (
 from api.core.i18n import Lang
 from api.core.messages import Messages
 from api.dpa.pdf import PdfError, PdfUnavailable
+from api.web.deps import app_content
 from api.web.language import request_language
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 def app_messages(scope: Scope) -> Messages | None:
     """The catalogue of the app serving `scope`; None if the content cannot be loaded."""
     try:
-        return get_content(scope["app"].state.settings.DATA_DIR).messages
+        return app_content(scope["app"]).messages
     except ContentError:
         logger.error("the message catalogue cannot be loaded")
         return None

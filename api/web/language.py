@@ -19,4 +19,8 @@ def request_language(request: Request) -> Lang:
     return lang if lang is not None else negotiate(request.headers.get("accept-language"))
 
 
-LangDep = Annotated[Lang, Depends(request_language)]
+async def _language(request: Request) -> Lang:
+    return request_language(request)
+
+
+LangDep = Annotated[Lang, Depends(_language)]

@@ -25,10 +25,10 @@ class Announcement:
 
 def announcements(subprocessors: Subprocessors) -> list[Announcement]:
     """The change log grouped into announcements, newest first; names keep the log's order."""
-    grouped: dict[tuple[str, date, date, str, str], tuple[Change, list[Subprocessor]]] = {}
+    grouped: dict[tuple[str, date, date, Text], tuple[Change, list[Subprocessor]]] = {}
     for change in subprocessors.changelog:
         summary = change.summary
-        key = (change.kind, change.notice_date, change.effective_date, summary.de, summary.en)
+        key = (change.kind, change.notice_date, change.effective_date, summary)
         _, entries = grouped.setdefault(key, (change, []))
         entries.append(subprocessors.get(change.subprocessor))
     result = [

@@ -97,7 +97,7 @@ def make_client_module(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def _records(client: TestClient) -> int:
-    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+    with client.app.state.store.session_factory() as session:  # type: ignore[attr-defined]
         return session.scalar(select(func.count()).select_from(DpaRecord)) or 0
 
 

@@ -38,7 +38,7 @@ def valid_body(**changes: Any) -> dict[str, Any]:
 
 def count(app: Any) -> tuple[int, int]:
     """(inquiries, outbox rows) in the app's store."""
-    with app.state.session_factory() as session:
+    with app.state.store.session_factory() as session:
         inquiries = session.scalar(select(func.count()).select_from(Inquiry)) or 0
         mails = session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
     return inquiries, mails

@@ -8,7 +8,8 @@
 
 Tokens listed in `rejected_tokens` fail with `invalid-input-response` whatever the
 configuration, so one server can answer good and bad tokens in the same test.
-Run `python -m tests.support.siteverify PORT` to serve it stand-alone.
+Run `python -m tests.support.siteverify PORT` to serve it stand-alone; `GET` on it answers
+`{"requests": <verifications so far>}`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ class Siteverify:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as hCaptcha's own endpoint: a verifier reuses its connection. Headers
+            # and body go out in two writes: without TCP_NODELAY, Nagle's algorithm holds the
+            # second until the client's delayed ACK, 40 ms later.
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length).decode("utf-8")
@@ -73,10 +80,23 @@ class Siteverify:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout tests)
 
+            def do_GET(self) -> None:
+                # How many verifications arrived: for a stand-in run as its own process.
+                with stub._lock:
+                    body = json.dumps({"requests": len(stub.requests)}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 128  # a burst of verifications, not refused connections
+
+        self.server = Server(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/siteverify"

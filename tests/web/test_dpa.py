@@ -28,7 +28,7 @@ from tests.support.siteverify import Siteverify
 
 
 def records(app: FastAPI) -> int:
-    with app.state.session_factory() as session:
+    with app.state.store.session_factory() as session:
         return session.scalar(select(func.count()).select_from(DpaRecord)) or 0
 
 
@@ -64,7 +64,7 @@ def test_record_holds_versions_and_hashes_and_customer_only_encrypted(
     response = client.post("/api/dpa", json=dpa_body("en"))
     assert response.status_code == 200
     reference = response.headers["x-dpa-reference"]
-    with app.state.session_factory() as session:
+    with app.state.store.session_factory() as session:
         record = session.scalars(select(DpaRecord)).one()
         raw = session.execute(text("SELECT * FROM dpa_records")).one()
     assert record.reference == reference
@@ -308,7 +308,7 @@ def test_dpa_work_is_capped_and_leaves_threads_for_other_routes(
             with lock:
                 inside[0] -= 1
 
-    monkeypatch.setattr("api.web.routes.dpa.issue", slow_issue)
+    monkeypatch.setattr("api.dpa.issue.issue", slow_issue)
     requests = DPA_THREADS + 3
     with ThreadPoolExecutor(max_workers=requests) as pool:
         futures = [

@@ -34,7 +34,7 @@ def handler_module(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[
     module = importlib.import_module("api.lambda_handler")
     from api.db import migrate
 
-    migrate.upgrade(module.app.state.engine)  # `trustcenter migrate` at deploy time
+    migrate.upgrade(module.app.state.store.engine)  # `trustcenter migrate` at deploy time
     yield module
     sys.modules.pop("api.lambda_handler", None)
     get_settings.cache_clear()

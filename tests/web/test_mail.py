@@ -41,7 +41,7 @@ def _by_recipient(messages: list[EmailMessage]) -> dict[str, EmailMessage]:
 
 
 def _outbox(client: TestClient) -> list[OutboxMessage]:
-    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+    with client.app.state.store.session_factory() as session:  # type: ignore[attr-defined]
         return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
@@ -142,7 +142,7 @@ def test_concurrent_senders_never_send_a_mail_twice(
     async def both() -> list[int]:
         results = await asyncio.gather(
             *(
-                drain(state.session_factory, state.cipher, state.mail_sender, force=True)
+                drain(state.store.session_factory, state.cipher, state.mail_sender, force=True)
                 for _ in range(4)
             )
         )

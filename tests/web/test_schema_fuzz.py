@@ -58,7 +58,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> schemathesis.BaseSch
             OUTBOX_INTERVAL=0,
         )
     )
-    migrate.upgrade(app.state.engine)  # the lifespan does not run under schemathesis
+    migrate.upgrade(app.state.store.engine)  # the lifespan does not run under schemathesis
     return schemathesis.openapi.from_asgi("/api/openapi.json", app)
 
 

@@ -4,22 +4,24 @@ data, and bursts of parallel submissions."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import MetaData, Table, insert, select, text
 
-from api.content import get_content
 from api.core.crypto import Cipher, generate_key
 from api.db import migrate
 from api.db.encrypted import rotate_all
 from api.db.inquiry import Inquiry
 from api.db.models import Base
+from api.db.outbox import OutboxMessage
 from api.db.session import create_db_engine, session_factory
 from api.inquiries import service
-from api.inquiries.schemas import ContactRequest
+from api.inquiries.deadline import due_by
 from api.mail.outbox import decode
 from tests.support.app import ClientFactory, SettingsFactory, count, valid_body
 
@@ -32,7 +34,7 @@ PERSONAL = {
 
 
 def _raw_rows(client: TestClient) -> str:
-    engine = client.app.state.engine  # type: ignore[attr-defined]
+    engine = client.app.state.store.engine  # type: ignore[attr-defined]
     with engine.connect() as connection:
         rows = [
             *connection.execute(text("SELECT * FROM inquiries")).all(),
@@ -150,32 +152,64 @@ def test_parallel_retries_with_one_idempotency_key_store_once(
 def test_an_inquiry_stored_before_an_upgrade_survives_it(
     make_client: ClientFactory, make_settings: SettingsFactory, database_url: str
 ) -> None:
-    """An inquiry written by the first schema is still there, readable, after every later
-    migration (the DPA records came with 0002)."""
+    """An inquiry and its mail as the first schema stored them (the mail as a complete
+    message) are still there, readable and sendable, after every later migration."""
     settings = make_settings(DATABASE_URL=database_url)
+    cipher = Cipher([settings.DATA_KEYS.get_secret_value()])
     engine = create_db_engine(database_url)
     migrate.upgrade(engine, "0001")
-    receipt, created = service.submit(
-        session_factory(engine),
-        Cipher([settings.DATA_KEYS.get_secret_value()]),
-        settings,
-        get_content().messages,
-        ContactRequest(**valid_body(**PERSONAL)),
-    )
-    assert created
+    received = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+    old_mail = EmailMessage()
+    old_mail["To"] = PERSONAL["email"]
+    old_mail["Subject"] = "Ihre Datenschutzanfrage PRV-2026-AAAAAA"
+    old_mail.set_content("Guten Tag")
+    with engine.begin() as connection:
+        inquiries = Table("inquiries", MetaData(), autoload_with=connection)
+        outbox = Table("outbox", MetaData(), autoload_with=connection)
+        inserted = connection.execute(
+            insert(inquiries).values(
+                reference="PRV-2026-AAAAAA",
+                request_type="access",
+                requester_role="customer",
+                language="de",
+                status="open",
+                received_at=received,
+                due_by=due_by(received),
+                name_enc=cipher.encrypt(PERSONAL["name"]),
+                email_enc=cipher.encrypt(PERSONAL["email"]),
+                company_enc=cipher.encrypt(PERSONAL["company"]),
+                message_enc=cipher.encrypt(PERSONAL["message"]),
+            )
+        )
+        assert inserted.inserted_primary_key is not None
+        inquiry_id = inserted.inserted_primary_key[0]
+        connection.execute(
+            insert(outbox).values(
+                kind="inquiry.acknowledgement",
+                reference="PRV-2026-AAAAAA",
+                inquiry_id=inquiry_id,
+                message_enc=cipher.encrypt_bytes(old_mail.as_bytes()),
+                status="pending",
+                attempts=0,
+                created_at=received,
+                next_attempt_at=received,
+            )
+        )
     engine.dispose()
 
     client = make_client(settings)  # start-up migrates to head
-    engine = client.app.state.engine  # type: ignore[attr-defined]
+    engine = client.app.state.store.engine  # type: ignore[attr-defined]
     assert migrate.current_revision(engine) == migrate.head_revision() != "0001"
-    shown = service.get_inquiry(
-        session_factory(engine),
-        Cipher([settings.DATA_KEYS.get_secret_value()]),
-        receipt.reference,
-    )
+    shown = service.get_inquiry(session_factory(engine), cipher, "PRV-2026-AAAAAA")
     assert shown is not None
     assert (shown.name, shown.email, shown.message) == (
         PERSONAL["name"],
         PERSONAL["email"],
         PERSONAL["message"],
     )
+    with session_factory(engine)() as session:
+        (row,) = session.scalars(select(OutboxMessage))
+        assert row.format == "rfc5322"
+        sent = decode(cipher, row)
+    assert str(sent["To"]) == PERSONAL["email"]
+    assert sent.get_content().strip() == "Guten Tag"

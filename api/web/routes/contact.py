@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from anyio import to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, Response
 
-from api.inquiries import service
 from api.inquiries.schemas import ContactReceipt, ContactRequest
-from api.mail.outbox import deliver_soon
 from api.web.deps import (
     CaptchaDep,
     CipherDep,
     ClientAddressDep,
     MessagesDep,
     RateLimiterDep,
-    SessionFactoryDep,
     SettingsDep,
+    StoreDep,
     rate_limit,
 )
 from api.web.errors import error_responses
@@ -53,13 +50,18 @@ async def create_inquiry(
     background: BackgroundTasks,
     settings: SettingsDep,
     messages: MessagesDep,
-    factory: SessionFactoryDep,
+    store: StoreDep,
     cipher: CipherDep,
     captcha: CaptchaDep,
     limiter: RateLimiterDep,
     address: ClientAddressDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ContactReceipt:
+    # The store and the mail load with the first inquiry, not at every cold start.
+    from api.inquiries import service
+    from api.mail.outbox import deliver_soon
+
+    factory = store.session_factory
     if idempotency_key:
         # Before the captcha: a retry carries the same, already used, captcha token.
         earlier = await to_thread.run_sync(
@@ -69,13 +71,14 @@ async def create_inquiry(
             response.headers["Idempotent-Replayed"] = "true"
             return earlier
     await captcha.verify(body.captcha_token, address)
-    await to_thread.run_sync(
-        limiter.hit, settings.RATE_LIMIT_CONTACT, "contact-email", body.email.casefold()
-    )
-    submit = partial(
-        service.submit, factory, cipher, settings, messages, body, idempotency_key=idempotency_key
-    )
-    result, created = await to_thread.run_sync(submit)
+
+    def limit_and_submit() -> tuple[ContactReceipt, bool]:
+        limiter.hit(settings.RATE_LIMIT_CONTACT, "contact-email", body.email.casefold())
+        return service.submit(
+            factory, cipher, settings, messages, body, idempotency_key=idempotency_key
+        )
+
+    result, created = await to_thread.run_sync(limit_and_submit)
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     elif request.app.state.mail_sender is not None:

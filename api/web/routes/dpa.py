@@ -15,7 +15,6 @@ from api.core.i18n import DEFAULT_LANG, Lang, country_name
 from api.dpa import pdf
 from api.dpa.context import check_processing, collation_key
 from api.dpa.filename import content_disposition
-from api.dpa.issue import issue
 from api.dpa.render import DOCX_MEDIA_TYPE
 from api.dpa.schemas import COUNTRY_CODES, DpaRequest
 from api.web.deps import (
@@ -23,8 +22,8 @@ from api.web.deps import (
     CipherDep,
     ClientAddressDep,
     ContentDep,
-    SessionFactoryDep,
     SettingsDep,
+    StoreDep,
     rate_limit,
 )
 from api.web.errors import error_responses
@@ -105,22 +104,25 @@ async def create_dpa(
     request: Request,
     settings: SettingsDep,
     content: ContentDep,
-    factory: SessionFactoryDep,
+    store: StoreDep,
     cipher: CipherDep,
     captcha: CaptchaDep,
     address: ClientAddressDep,
 ) -> Response:
+    # The store (and the DPA stack under it) load with the first DPA, not at a cold start.
+    from api.dpa import issue as issuing
+
     chosen = check_processing(body.processing, content)
     soffice = pdf.find_soffice(settings) if body.format == "pdf" else None
     if body.format == "pdf" and soffice is None:
         raise pdf.PdfUnavailable()
     await captcha.verify(body.captcha_token, address)
     work = partial(
-        issue,
+        issuing.issue,
         body,
         chosen,
         content,
-        factory,
+        store.session_factory,
         cipher,
         template_dir=settings.TEMPLATES_DIR,
         soffice=soffice,

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.db.session import database_reachable
 from api.web.routes import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX, tags=["health"])
@@ -27,7 +26,7 @@ class Health(BaseModel):
 def _probe(state: Any) -> tuple[bool, dict[str, str]]:
     """Blocking (a database round trip; checks such as looking up LibreOffice on PATH): run
     in a worker thread, never on the event loop."""
-    reachable = database_reachable(state.engine)
+    reachable = state.store.reachable()
     checks: dict[str, str] = {}
     for name, check in state.health_checks.items():
         try:
