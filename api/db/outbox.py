@@ -35,5 +35,9 @@ class OutboxMessage(Base):
     # A sender holds a row until then, so two senders never deliver the same mail.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Proof of what was sent: the Message-ID, and the SHA-256 of the bytes handed to the SMTP
+    # server (not personal data; set when the server accepted the mail).
+    message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    sent_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Class of the last failure and SMTP code only: never message text or addresses.
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -36,7 +36,9 @@ BATCH = 50
 
 
 class Sender(Protocol):
-    async def send(self, message: EmailMessage) -> None: ...
+    async def send(self, message: EmailMessage) -> str:
+        """Deliver `message`; the SHA-256 (hex) of the bytes handed to the server."""
+        ...
 
 
 def queued(
@@ -128,12 +130,16 @@ def _claim(
     return claimed
 
 
-def _mark_sent(factory: sessionmaker[Session], row_id: int) -> None:
+def _mark_sent(
+    factory: sessionmaker[Session], row_id: int, message_id: str | None, sha256: str
+) -> None:
     with transaction(factory) as session:
         row = session.get(OutboxMessage, row_id)
         if row is not None:
             row.status = "sent"
             row.sent_at = utcnow()
+            row.message_id = message_id
+            row.sent_sha256 = sha256
             row.attempts += 1
             row.claimed_until = None
             row.last_error = None
@@ -179,8 +185,10 @@ async def drain(
         if not batch:
             break
         for row_id, kind, token in batch:
+            message = None
             try:
-                await sender.send(_decrypt(cipher, kind, token))
+                message = _decrypt(cipher, kind, token)
+                digest = await sender.send(message)
             except Exception as exc:  # any failure is retried later; never lost
                 logger.warning("outbox: mail %d not sent (%s); will retry", row_id, _describe(exc))
                 await asyncio.to_thread(
@@ -188,7 +196,8 @@ async def drain(
                 )
                 result.failed.append(row_id)
             else:
-                await asyncio.to_thread(_mark_sent, factory, row_id)
+                message_id = str(message["Message-ID"]) if message["Message-ID"] else None
+                await asyncio.to_thread(_mark_sent, factory, row_id, message_id, digest)
                 logger.info("outbox: mail %d sent", row_id)
                 result.sent.append(row_id)
         if len(batch) < limit or result.failed:

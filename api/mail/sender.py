@@ -1,4 +1,7 @@
-"""Delivers one message over SMTP with aiosmtplib.
+"""Delivers one message over SMTP with aiosmtplib, and says exactly what it handed over.
+
+The message is serialized once, and those bytes are what the SMTP server receives (DATA):
+`send` returns their SHA-256, the outbox keeps it with the Message-ID as proof of what was sent.
 
 SMTP_URL forms: `smtp://user:pass@host:587` (STARTTLS when the server offers it),
 `smtp+starttls://…` (STARTTLS required), `smtps://…:465` (implicit TLS).
@@ -6,8 +9,11 @@ SMTP_URL forms: `smtp://user:pass@host:587` (STARTTLS when the server offers it)
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
+from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
 from api.core.settings import Settings
@@ -30,11 +36,15 @@ class SmtpSender:
     use_tls: bool
     timeout: float
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: EmailMessage) -> str:
+        """Hand `message` to the server; the SHA-256 (hex) of the bytes sent."""
         import aiosmtplib  # on the first mail, not at every cold start
 
+        data = message.as_bytes(policy=policy.SMTP)
         await aiosmtplib.send(
-            message,
+            data,
+            sender=envelope_sender(message),
+            recipients=envelope_recipients(message),
             hostname=self.hostname,
             port=self.port,
             username=self.username,
@@ -43,6 +53,16 @@ class SmtpSender:
             use_tls=self.use_tls,
             timeout=self.timeout,
         )
+        return hashlib.sha256(data).hexdigest()
+
+
+def envelope_sender(message: EmailMessage) -> str:
+    return getaddresses([str(message["From"])])[0][1]
+
+
+def envelope_recipients(message: EmailMessage) -> list[str]:
+    fields = [str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])]
+    return [address for _, address in getaddresses(fields) if address]
 
 
 def parse_smtp_url(url: str, timeout: float = 10.0) -> SmtpSender:

@@ -3,6 +3,7 @@
 server = SmtpServer().start()      # a free port on 127.0.0.1
 server.url                         # -> TRUSTCENTER_SMTP_URL
 server.messages                    # email.message.EmailMessage objects, in arrival order
+server.raw                         # the bytes of each as received (DATA)
 server.stop(); server.start()      # down and back up on the same port
 """
 
@@ -33,6 +34,7 @@ class _Handler:
         assert isinstance(message, EmailMessage)
         with self.server.lock:
             self.server.messages.append(message)
+            self.server.raw.append(envelope.original_content)
             self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
@@ -42,6 +44,7 @@ class SmtpServer:
         self.port = port or free_port()
         self.url = f"smtp://127.0.0.1:{self.port}"
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
         self._controller: Controller | None = None

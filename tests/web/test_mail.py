@@ -4,6 +4,7 @@ nothing, and nothing is sent twice."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Iterator
@@ -72,6 +73,21 @@ def test_both_mails_arrive(make_client: ClientFactory, smtp: SmtpServer) -> None
         assert typed not in ack_text
         assert typed not in str(ack["Subject"])
     assert all(row.status == "sent" and row.attempts == 1 for row in _outbox(client))
+
+
+def test_each_sent_mail_keeps_its_message_id_and_the_hash_of_what_was_sent(
+    make_client: ClientFactory, smtp: SmtpServer
+) -> None:
+    client = make_client(SMTP_URL=smtp.url)
+    client.post("/api/contact", json=valid_body())
+    messages = smtp.wait_for(2)
+    received = {
+        str(message["Message-ID"]): hashlib.sha256(raw).hexdigest()
+        for message, raw in zip(messages, smtp.raw, strict=True)
+    }
+    rows = _outbox(client)
+    assert {row.message_id: row.sent_sha256 for row in rows} == received
+    assert all(row.message_id and row.message_id.startswith("<") for row in rows)
 
 
 def test_the_acknowledgement_speaks_the_senders_language_and_names_the_due_date(

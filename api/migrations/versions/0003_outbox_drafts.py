@@ -1,4 +1,5 @@
-"""Outbox rows may hold a mail's draft, built into the message when it is sent.
+"""Outbox rows may hold a mail's draft, built into the message when it is sent; a sent row
+keeps its Message-ID and the SHA-256 of the bytes handed to the SMTP server.
 
 Revision ID: 0003
 Revises: 0002
@@ -22,8 +23,12 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("format", sa.String(16), nullable=False, server_default="rfc5322")
         )
+        batch.add_column(sa.Column("message_id", sa.String(255), nullable=True))
+        batch.add_column(sa.Column("sent_sha256", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("sent_sha256")
+        batch.drop_column("message_id")
         batch.drop_column("format")
