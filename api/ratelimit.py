@@ -11,12 +11,16 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from limits import parse_many
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from api.core.errors import RateLimited
+
+if TYPE_CHECKING:
+    from limits.storage import Storage
+    from limits.strategies import MovingWindowRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +42,25 @@ def storage_options(uri: str) -> dict[str, float | str | bool]:
 
 class RateLimiter:
     def __init__(self, storage_uri: str, digest: Callable[[str], str]) -> None:
-        self.storage = storage_from_string(storage_uri, **storage_options(storage_uri))
-        self._strategy = MovingWindowRateLimiter(self.storage)
+        self._uri = storage_uri
         self._digest = digest
+
+    @cached_property
+    def storage(self) -> Storage:
+        # Made (and the Redis client imported) on the first request that is limited, not at
+        # every cold start.
+        from limits.storage import Storage, storage_from_string
+
+        storage = storage_from_string(self._uri, **storage_options(self._uri))
+        if not isinstance(storage, Storage):  # an async+… URI: limits' asyncio storages
+            raise ValueError("RATE_LIMIT_STORAGE must name a synchronous storage")
+        return storage
+
+    @cached_property
+    def _strategy(self) -> MovingWindowRateLimiter:
+        from limits.strategies import MovingWindowRateLimiter
+
+        return MovingWindowRateLimiter(self.storage)
 
     def hit(self, limit: str, namespace: str, value: str) -> None:
         """Count one request; raise RateLimited (with the seconds to wait) when over the limit.
