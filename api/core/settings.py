@@ -24,6 +24,7 @@ DEV_MAIL_FROM = "trustcenter@localhost"
 DEV_PRIVACY_INBOX = "privacy@localhost"
 # Defaults that are valid values, so production must also refuse them when set explicitly.
 DEV_RATE_LIMIT_STORAGE = "memory://"
+RATE_LIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
 # In-process counters would let every instance (every Lambda) count on its own.
 DEV_VALUES = {
     "MAIL_FROM": DEV_MAIL_FROM,
@@ -132,6 +133,14 @@ class Settings(BaseSettings):
     @classmethod
     def _limit(cls, value: str) -> str:
         parse_many(value)
+        return value
+
+    @field_validator("RATE_LIMIT_STORAGE")
+    @classmethod
+    def _limit_storage(cls, value: str) -> str:
+        # Checked here: the storage itself is made on the first limited request.
+        if value.partition("://")[0].lower() not in RATE_LIMIT_SCHEMES:
+            raise ValueError("RATE_LIMIT_STORAGE must be memory:// or a redis:// URL")
         return value
 
     @field_validator("PUBLIC_URL")

@@ -158,3 +158,10 @@ def test_processes_starting_together_share_one_development_key(tmp_path: Path) -
     cipher = cipher_from_settings(settings)
     assert [cipher.decrypt(token) for token in tokens] == ["x"] * 8
     assert [p.name for p in tmp_path.iterdir()] == ["data.key"]
+
+
+@pytest.mark.parametrize("storage", ["mongodb://db/limits", "redis", "async+redis://h:6379"])
+def test_an_unknown_rate_limit_storage_is_refused_at_start(storage: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Settings(RATE_LIMIT_STORAGE=storage)
+    assert "RATE_LIMIT_STORAGE must be memory:// or a redis:// URL" in str(raised.value)
