@@ -139,7 +139,8 @@ class Settings(BaseSettings):
     @classmethod
     def _limit_storage(cls, value: str) -> str:
         # Checked here: the storage itself is made on the first limited request.
-        if value.partition("://")[0].lower() not in RATE_LIMIT_SCHEMES:
+        scheme, separator, _ = value.partition("://")
+        if not separator or scheme.lower() not in RATE_LIMIT_SCHEMES:
             raise ValueError("RATE_LIMIT_STORAGE must be memory:// or a redis:// URL")
         return value
 
