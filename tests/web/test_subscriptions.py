@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as trustcenter
 from api.core.clock import local_day, utcnow
+from api.core.crypto import generate_key
 from api.core.settings import get_settings
 from api.db.subscription import ConfirmationThrottle, Subscription
 from api.subscriptions import proof
@@ -601,3 +602,56 @@ def test_unsubscribing(
     _shift(client, update(ConfirmationThrottle).values(last_sent_at=utcnow() - timedelta(hours=2)))
     _confirmed(client, smtp, ERIKA)
     assert _notify(client, later).queued == 1
+
+
+def test_subscribers_and_their_proof_are_found_after_rotate_keys(
+    make_client: ClientFactory,
+    smtp: SmtpServer,
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old, new = generate_key(), generate_key()
+    client = make_client(DATABASE_URL=database_url, SMTP_URL=smtp.url, DATA_KEYS=old)
+    _confirmed(client, smtp, ERIKA)
+    data_dir = data_with(tmp_path / "data", Announced("hubspot"))
+    assert _notify(client, data_dir).sent == 1
+    notice = smtp.wait_for(2)[1]
+    cli = Cli(
+        monkeypatch,
+        {"DATABASE_URL": database_url, "VAR_DIR": str(tmp_path / "var"), "SMTP_URL": smtp.url},
+    )
+    rotated = cli("rotate-keys", DATA_KEYS=f"{new},{old}")
+    assert rotated.exit_code == 0, rotated.output
+
+    # Only the new key from now on.
+    after = make_client(DATABASE_URL=database_url, SMTP_URL=smtp.url, DATA_KEYS=new)
+    found = cli("notices", "list", "--email", ERIKA.upper(), "--format", "json", DATA_KEYS=new)
+    assert len(json.loads(found.output)) == 1, found.output
+    shown = cli("subscribers", "show", _rows(after)[0].reference, "--format", "json", DATA_KEYS=new)
+    assert json.loads(shown.output)["email"] == ERIKA
+    # The same address is the same subscriber: no second subscription, no second notice.
+    _shift(after, update(ConfirmationThrottle).values(last_sent_at=utcnow() - timedelta(hours=2)))
+    assert subscribe(after, ERIKA).status_code == 202
+    assert len(_rows(after)) == 1
+    assert _notify(after, data_dir).queued == 0
+    # The unsubscribe link of a mail sent before the rotation still works.
+    url = one_click_url(notice).removeprefix("http://127.0.0.1:8000")
+    assert after.post(url, content=b"List-Unsubscribe=One-Click").status_code == 200
+    assert _rows(after)[0].status == "unsubscribed"
+
+
+def test_the_sqlite_file_holds_no_address(
+    make_client: ClientFactory, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    client = make_client(DATABASE_URL=f"sqlite:///{tmp_path / 'raw.db'}", SMTP_URL=smtp.url)
+    _confirmed(client, smtp, ERIKA)
+    subscribe(client, LURKER)
+    _notify(client, data_with(tmp_path / "data", Announced("hubspot")))
+    client.app.state.store.dispose()  # type: ignore[attr-defined]
+    data = b"".join(path.read_bytes() for path in tmp_path.glob("raw.db*"))
+    assert b"SUB-" in data
+    for address in (ERIKA, LURKER):
+        for part in (address, address.split("@")[0]):
+            assert part.encode() not in data
+            assert part.encode("utf-16-le") not in data
