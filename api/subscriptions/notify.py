@@ -178,11 +178,13 @@ async def notify(
     today: date | None = None,
 ) -> Report:
     """Queue this run's notices and hand every mail due (every one pending, with `force`) to
-    the SMTP server; with `dry_run`, only say who would get what."""
+    the SMTP server; with `dry_run`, only say who would get what. Every run first applies the
+    retention rules (unconfirmed subscriptions, proof records older than three years)."""
     today = today or local_day(utcnow())
     report = Report(changes=pending_changes(content, today), dry_run=dry_run)
     if not dry_run:
         await asyncio.to_thread(service.purge, factory)
+        await asyncio.to_thread(proof.purge, factory, proof.RETENTION_DAYS)
     report.planned = await asyncio.to_thread(plan, factory, report.changes)
     if dry_run:
         return report

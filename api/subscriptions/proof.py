@@ -21,6 +21,9 @@ from api.db.outbox import OutboxMessage
 from api.db.session import reading, transaction
 from api.db.subscription import Subscription, SubscriptionNotice
 
+# How long a proof record is kept (the privacy notice says three years after sending).
+RETENTION_DAYS = 3 * 365 + 1
+
 
 def settle(session: Session) -> int:
     """Copy the proof of every sent notice mail into its records; how many were copied."""
