@@ -3,7 +3,8 @@
 HTTP events (API Gateway / function URL) go to the app through Mangum. A scheduled
 EventBridge event (`{"source": "aws.events"}`, e.g. every 5 minutes) drains the mail outbox,
 because a frozen Lambda runs no background loop, and then (unless NOTIFY_ON_SCHEDULE is off)
-does what `trustcenter notify` does: subscribers hear of a change once its data is deployed.
+does what `trustcenter notify` does: subscribers hear of a change once its data is deployed
+(with it off, it still applies the subscriptions' retention rules).
 Run `trustcenter migrate` when deploying: Lambda starts with MIGRATE_ON_START ignored (lifespan
 off).
 """
@@ -40,17 +41,20 @@ async def _scheduled() -> dict[str, Any]:
         "failed": len(result.failed),
         "kept": result.kept,
     }
-    if app.state.settings.NOTIFY_ON_SCHEDULE:
-        from api.subscriptions.notify import notify
-        from api.web.deps import app_content
+    from api.subscriptions.notify import notify, retention
 
-        state = app.state
-        report = await notify(
-            state.store.session_factory,
-            state.cipher,
-            state.settings,
-            app_content(app),
-            state.mail_sender,
-        )
-        done["notices"] = {"queued": report.queued, "sent": report.sent, "waiting": report.pending}
+    state = app.state
+    if not state.settings.NOTIFY_ON_SCHEDULE:
+        await asyncio.to_thread(retention, state.store.session_factory)
+        return done
+    from api.web.deps import app_content
+
+    report = await notify(
+        state.store.session_factory,
+        state.cipher,
+        state.settings,
+        app_content(app),
+        state.mail_sender,
+    )
+    done["notices"] = {"queued": report.queued, "sent": report.sent, "waiting": report.pending}
     return done

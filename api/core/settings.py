@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     OUTBOX_BACKOFF_MAX: float = Field(default=3600.0, gt=0)
     # Whether a scheduled Lambda run (`{"source": "aws.events"}`) also runs `trustcenter notify`
     # (notices go out by themselves once the API carries the new data); false leaves sending
-    # notices to the privacy team's own `trustcenter notify`.
+    # notices to the privacy team's own `trustcenter notify` (the retention rules still run).
     NOTIFY_ON_SCHEDULE: bool = True
 
     RATE_LIMIT_STORAGE: str = Field(default=DEV_RATE_LIMIT_STORAGE, repr=False)

@@ -166,6 +166,13 @@ def _settle(factory: sessionmaker[Session]) -> None:
         proof.settle(session)
 
 
+def retention(factory: sessionmaker[Session]) -> None:
+    """The subscriptions' retention rules: unconfirmed subscriptions after 7 days, proof
+    records after three years (every `notify` applies them; so does the Lambda's schedule)."""
+    service.purge(factory)
+    proof.purge(factory, proof.RETENTION_DAYS)
+
+
 async def notify(
     factory: sessionmaker[Session],
     cipher: Cipher,
@@ -183,8 +190,7 @@ async def notify(
     today = today or local_day(utcnow())
     report = Report(changes=pending_changes(content, today), dry_run=dry_run)
     if not dry_run:
-        await asyncio.to_thread(service.purge, factory)
-        await asyncio.to_thread(proof.purge, factory, proof.RETENTION_DAYS)
+        await asyncio.to_thread(retention, factory)
     report.planned = await asyncio.to_thread(plan, factory, report.changes)
     if dry_run:
         return report

@@ -10,15 +10,19 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 
 from api.content import load_content
+from api.core.clock import utcnow
 from api.core.crypto import generate_key
 from api.core.settings import get_settings
+from api.db.subscription import Subscription
 from tests.support.aio import in_own_thread
 from tests.support.app import valid_body
 from tests.support.smtp import SmtpServer
@@ -163,5 +167,21 @@ def test_a_schedule_event_also_notifies_subscribers(
         assert first["notices"] == {"queued": 1, "sent": 1, "waiting": 0}
         assert "objections by" in str(smtp.wait_for(2)[1]["Subject"])
         assert invoke(handler_module, {"source": "aws.events"})["notices"]["queued"] == 0
+        # Off, the schedule sends no notice but still deletes unconfirmed subscriptions.
         state.settings = state.settings.model_copy(update={"NOTIFY_ON_SCHEDULE": False})
+        state.content = load_content(
+            data_with(tmp_path / "later", Announced("hubspot"), Announced("stripe"))
+        )
+        body = {"email": "never.confirms@kunde.example", "language": "de"}
+        invoke(handler_module, _event("POST", "/api/subscriptions", body))
+        with state.store.engine.begin() as connection:
+            connection.execute(
+                update(Subscription)
+                .where(Subscription.status == "pending")
+                .values(confirm_expires_at=utcnow() - timedelta(seconds=1))
+            )
         assert "notices" not in invoke(handler_module, {"source": "aws.events"})
+        assert len(smtp.wait_for(4, timeout=0.5)) == 3  # two confirmations and one notice
+        with state.store.engine.connect() as connection:
+            states = connection.execute(select(Subscription.status)).scalars().all()
+        assert states == ["confirmed"]
