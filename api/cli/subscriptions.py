@@ -272,5 +272,4 @@ def subscribers_purge() -> None:
     """Retention (also done by every `notify`): delete unconfirmed subscriptions whose link
     expired (7 days) with their mail, and leftovers of ended ones."""
     store = open_store(get_settings())
-    purged = service.purge(store.factory)
-    typer.echo(f"purged {purged.unconfirmed} unconfirmed subscriptions")
+    typer.echo(f"purged {service.purge(store.factory)} unconfirmed subscriptions")

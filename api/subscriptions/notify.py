@@ -64,10 +64,6 @@ class Report:
     failed: int = 0
     dry_run: bool = False
 
-    @property
-    def notices(self) -> int:
-        return sum(len(plan.changes) for plan in self.planned)
-
 
 def plan(factory: sessionmaker[Session], changes: list[Change]) -> list[Planned]:
     """Who gets which of `changes`: confirmed subscribers, less what they were told."""

@@ -234,16 +234,10 @@ def _drop_mails(session: Session, references: list[str], now: datetime) -> None:
     session.execute(delete(OutboxMessage).where(*mails_of))
 
 
-@dataclass(frozen=True)
-class Purged:
-    unconfirmed: int
-    throttles: int
-
-
-def purge(factory: sessionmaker[Session]) -> Purged:
+def purge(factory: sessionmaker[Session]) -> int:
     """Retention: unconfirmed subscriptions whose link has expired (7 days) with their mail,
     the one-mail-an-hour notes older than an hour, and what mail of ended subscriptions was
-    still being sent when they ended."""
+    still being sent when they ended; how many unconfirmed subscriptions were deleted."""
     now = utcnow()
     expired = and_(
         Subscription.status == PENDING,
@@ -269,14 +263,14 @@ def purge(factory: sessionmaker[Session]) -> Purged:
         )
         _drop_mails(session, unconfirmed + ended, now)
         session.execute(delete(Subscription).where(Subscription.reference.in_(unconfirmed)))
-        throttles: Any = session.execute(
+        session.execute(
             delete(ConfirmationThrottle).where(
                 ConfirmationThrottle.last_sent_at <= now - CONFIRMATION_INTERVAL
             )
         )
     if unconfirmed:
         logger.info("purged %d unconfirmed subscriptions", len(unconfirmed))
-    return Purged(unconfirmed=len(unconfirmed), throttles=int(throttles.rowcount or 0))
+    return len(unconfirmed)
 
 
 # The privacy team's view (see api.cli.subscriptions) --------------------------------------

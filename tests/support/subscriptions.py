@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from api.core.clock import local_day, utcnow
 from tests.support.site_build import PROJECT_ROOT
@@ -86,6 +87,7 @@ def one_click_url(message: EmailMessage) -> str:
     return header[1:-1]
 
 
-def subscribe(client: TestClient, email: str, language: str = "de", **extra: Any) -> Any:
+def subscribe(client: TestClient, email: str, language: str = "de", **extra: Any) -> Response:
     body = {"email": email, "language": language, "captcha_token": "token-ok", **extra}
-    return client.post("/api/subscriptions", json=body)
+    response: Response = client.post("/api/subscriptions", json=body)
+    return response
