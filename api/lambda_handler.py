@@ -2,8 +2,11 @@
 
 HTTP events (API Gateway / function URL) go to the app through Mangum. A scheduled
 EventBridge event (`{"source": "aws.events"}`, e.g. every 5 minutes) drains the mail outbox,
-because a frozen Lambda runs no background loop. Run `trustcenter migrate` when deploying:
-Lambda starts with MIGRATE_ON_START ignored (lifespan off).
+because a frozen Lambda runs no background loop, and then (unless NOTIFY_ON_SCHEDULE is off)
+does what `trustcenter notify` does: subscribers hear of a change once its data is deployed
+(with it off, it still applies the subscriptions' retention rules).
+Run `trustcenter migrate` when deploying: Lambda starts with MIGRATE_ON_START ignored (lifespan
+off).
 """
 
 from __future__ import annotations
@@ -25,8 +28,33 @@ _asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
 
 def handler(event: dict[str, Any], context: Any) -> Any:
     if event.get("source") == "aws.events":
-        from api.mail.outbox import drain_state
-
-        result = asyncio.run(drain_state(app.state))
-        return {"sent": len(result.sent), "failed": len(result.failed), "kept": result.kept}
+        return asyncio.run(_scheduled())
     return _asgi(event, context)
+
+
+async def _scheduled() -> dict[str, Any]:
+    from api.mail.outbox import drain_state
+
+    result = await drain_state(app.state)
+    done: dict[str, Any] = {
+        "sent": len(result.sent),
+        "failed": len(result.failed),
+        "kept": result.kept,
+    }
+    from api.subscriptions.notify import notify, retention
+
+    state = app.state
+    if not state.settings.NOTIFY_ON_SCHEDULE:
+        await asyncio.to_thread(retention, state.store.session_factory)
+        return done
+    from api.web.deps import app_content
+
+    report = await notify(
+        state.store.session_factory,
+        state.cipher,
+        state.settings,
+        app_content(app),
+        state.mail_sender,
+    )
+    done["notices"] = {"queued": report.queued, "sent": report.sent, "waiting": report.pending}
+    return done

@@ -47,6 +47,7 @@ def make_settings(tmp_path: Path, sqlite_url: str) -> SettingsFactory:
             "PRIVACY_INBOX": "privacy@unoy.example",
             "RATE_LIMIT_STORAGE": "memory://",
             "RATE_LIMIT_CONTACT": "10000/minute",
+            "RATE_LIMIT_SUBSCRIBE": "10000/minute",
             "OUTBOX_INTERVAL": 0,
             "HCAPTCHA_SECRET": "",
         }

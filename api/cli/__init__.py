@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.dpa import app as dpa_app
+from api.cli.subscriptions import notices_app, notify, subscribers_app
 from api.cli.support import (
     FormatOption,
     check_format,
@@ -34,6 +35,9 @@ outbox_app = typer.Typer(no_args_is_help=True, help="Mail waiting to be sent.")
 app.add_typer(inquiries_app, name="inquiries")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(dpa_app, name="dpa")
+app.add_typer(notices_app, name="notices")
+app.add_typer(subscribers_app, name="subscribers")
+app.command("notify")(notify)
 
 
 @inquiries_app.command("list")

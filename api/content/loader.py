@@ -112,6 +112,13 @@ def _check_subprocessors(subprocessors: Subprocessors, label: str) -> list[str]:
         ],
         label,
     )
+    announced: set[str] = set()
+    for i, change in enumerate(subprocessors.changelog):
+        if change.key in announced:
+            problems.append(
+                f"{label}: changelog[{i}]: listed twice (same kind, subprocessor and dates)"
+            )
+        announced.add(change.key)
     known = {entry.id for entry in subprocessors.all()}
     for i, change in enumerate(subprocessors.changelog):
         if change.subprocessor not in known:

@@ -122,6 +122,12 @@ class Change(Model):
     effective_date: date
     summary: Text
 
+    @property
+    def key(self) -> str:
+        """What names the entry for good (the notices sent about it record it): correcting its
+        summary keeps it, a new notice or effective date makes it another change."""
+        return f"{self.notice_date}/{self.subprocessor}/{self.kind}/{self.effective_date}"
+
 
 class Subprocessors(Model):
     groups: list[SubprocessorGroup] = Field(min_length=1)

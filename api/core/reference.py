@@ -1,4 +1,5 @@
-"""References like `PRV-2026-7KQ3ZC` (inquiries) and `DPA-2026-7KQ3ZC` (issued DPAs).
+"""References like `PRV-2026-7KQ3ZC` (inquiries), `DPA-2026-7KQ3ZC` (issued DPAs) and
+`SUB-2026-7KQ3ZC` (subscriptions to subprocessor changes).
 
 Random rather than a sequence, so a reference cannot be guessed and does not reveal how many
 inquiries or DPAs there are; short enough to read out on the phone, without look-alike
@@ -12,9 +13,10 @@ import secrets
 from functools import cache
 from typing import Literal
 
-Prefix = Literal["PRV", "DPA"]
+Prefix = Literal["PRV", "DPA", "SUB"]
 INQUIRY: Prefix = "PRV"
 DPA: Prefix = "DPA"
+SUBSCRIPTION: Prefix = "SUB"
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 6

@@ -101,10 +101,16 @@ class Settings(BaseSettings):
     OUTBOX_INTERVAL: float = Field(default=15.0, ge=0)
     OUTBOX_BACKOFF_BASE: float = Field(default=30.0, gt=0)
     OUTBOX_BACKOFF_MAX: float = Field(default=3600.0, gt=0)
+    # Whether a scheduled Lambda run (`{"source": "aws.events"}`) also runs `trustcenter notify`
+    # (notices go out by themselves once the API carries the new data); false leaves sending
+    # notices to the privacy team's own `trustcenter notify` (the retention rules still run).
+    NOTIFY_ON_SCHEDULE: bool = True
 
     RATE_LIMIT_STORAGE: str = Field(default=DEV_RATE_LIMIT_STORAGE, repr=False)
     RATE_LIMIT_CONTACT: str = "5/minute"
     RATE_LIMIT_DPA: str = "5/minute"
+    # Subscribing to subprocessor changes, per client address and per canonical email address.
+    RATE_LIMIT_SUBSCRIBE: str = "5/minute"
     # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed.
     TRUSTED_PROXIES: Annotated[list[str], NoDecode] = []
     # A header in which a trusted proxy states the client address, e.g. Netlify's
@@ -129,7 +135,7 @@ class Settings(BaseSettings):
             ipaddress.ip_network(item, strict=False)
         return value
 
-    @field_validator("RATE_LIMIT_CONTACT", "RATE_LIMIT_DPA")
+    @field_validator("RATE_LIMIT_CONTACT", "RATE_LIMIT_DPA", "RATE_LIMIT_SUBSCRIBE")
     @classmethod
     def _limit(cls, value: str) -> str:
         parse_many(value)

@@ -5,5 +5,20 @@ from api.db.base import Base
 from api.db.dpa import DpaRecord
 from api.db.inquiry import Inquiry
 from api.db.outbox import OutboxMessage
+from api.db.subscription import (
+    ConfirmationThrottle,
+    LookupKey,
+    Subscription,
+    SubscriptionNotice,
+)
 
-__all__ = ["Base", "DpaRecord", "Inquiry", "OutboxMessage"]
+__all__ = [
+    "Base",
+    "ConfirmationThrottle",
+    "DpaRecord",
+    "Inquiry",
+    "LookupKey",
+    "OutboxMessage",
+    "Subscription",
+    "SubscriptionNotice",
+]

@@ -24,7 +24,7 @@ from api.mail.sender import sender_from_settings
 from api.ratelimit import RateLimiter
 from api.web.errors import install_error_handlers
 from api.web.middleware import FALLBACK_ROUTE, ApiHeaders, CatchUnexpected, RequestBody
-from api.web.routes import API_PREFIX, contact, dpa, health
+from api.web.routes import API_PREFIX, contact, dpa, health, subscriptions
 from api.web.routes import config as config_routes
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CatchUnexpected)
     app.add_middleware(ApiHeaders, hsts=not settings.is_development)
 
-    for resource in (health, config_routes, contact, dpa):
+    for resource in (health, config_routes, contact, dpa, subscriptions):
         app.include_router(resource.router)
     # Last: unknown /api paths answer JSON 404/405 here instead of falling through to the
     # static site that api.main mounts at "/".

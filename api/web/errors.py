@@ -32,6 +32,7 @@ from api.core.errors import (
 from api.core.i18n import Lang
 from api.core.messages import Messages
 from api.dpa.pdf import PdfError, PdfUnavailable
+from api.subscriptions.errors import ConfirmationExpired, ConfirmationUnknown, UnsubscribeUnknown
 from api.web.deps import app_content
 from api.web.language import request_language
 
@@ -45,6 +46,9 @@ STATUS: dict[type[DomainError], int] = {
     StoreUnavailable: 503,
     PdfUnavailable: 503,
     PdfError: 503,
+    ConfirmationUnknown: 404,
+    ConfirmationExpired: 410,
+    UnsubscribeUnknown: 404,
     ContentError: 500,
     DataKeyError: 500,
     DomainError: 500,

@@ -34,6 +34,7 @@ from api.content import LANGUAGES, Content, Lang, Text
 from api.core.i18n import BABEL_LOCALES, country_name, language_prefix, long_date
 from api.dpa.schemas import DpaRequest
 from api.inquiries.schemas import ContactRequest, RequesterRole, RequestType
+from api.subscriptions.schemas import ConfirmRequest, SubscribeRequest
 
 MARKER = re.compile(
     r"<!--\s*trustcenter:(?P<name>[a-z][a-z-]*)(?:\s+(?P<arg>[A-Za-z0-9_.]+))?\s*-->"
@@ -42,7 +43,14 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Characters Python-Markdown would read as markup; data is text, so they are escaped.
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 # The forms' requests, whose schemas give each field its maximum length.
-FORM_SCHEMAS: dict[str, type[BaseModel]] = {"contact": ContactRequest, "dpa": DpaRequest}
+FORM_SCHEMAS: dict[str, type[BaseModel]] = {
+    "contact": ContactRequest,
+    "dpa": DpaRequest,
+    "subscribe": SubscribeRequest,
+    # The pages the links of subscription mails open (their token travels in the URL).
+    "confirm": ConfirmRequest,
+    "unsubscribe": ConfirmRequest,
+}
 
 
 def markdown_text(value: object) -> Markup:

@@ -32,7 +32,7 @@ from api.content import LANGUAGES
 from api.core.netlify import HIDDEN
 
 HCAPTCHA = "https://hcaptcha.com https://*.hcaptcha.com"
-FORM_PAGES = ("contact", "dpa")
+FORM_PAGES = ("contact", "dpa", "subprocessors")
 SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
 TYPE_ATTR = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)

@@ -105,6 +105,7 @@ def live_server_env(
         "TRUSTCENTER_SMTP_URL": smtp_server.url,
         "TRUSTCENTER_RATE_LIMIT_CONTACT": "1000/minute",
         "TRUSTCENTER_RATE_LIMIT_DPA": "1000/minute",
+        "TRUSTCENTER_RATE_LIMIT_SUBSCRIBE": "1000/minute",
     }
 
 

@@ -233,6 +233,16 @@ def test_duplicate_subprocessor_id_across_groups(data_dir: Path) -> None:
     ]
 
 
+def test_the_same_change_listed_twice(data_dir: Path) -> None:
+    def twice(d: Any) -> None:
+        d["changelog"].append({**d["changelog"][2], "summary": {"de": "Neu.", "en": "New."}})
+
+    _edit(data_dir, "subprocessors.yml", twice)
+    assert _problems(data_dir) == [
+        "data/subprocessors.yml: changelog[6]: listed twice (same kind, subprocessor and dates)"
+    ]
+
+
 def test_change_log_naming_an_unknown_subprocessor(data_dir: Path) -> None:
     def unknown(d: Any) -> None:
         d["changelog"].append({**d["changelog"][0], "subprocessor": "acme"})

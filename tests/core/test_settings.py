@@ -90,6 +90,8 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     [
         ("RATE_LIMIT_CONTACT", "lots"),
         ("RATE_LIMIT_DPA", "5 per fortnight"),
+        ("RATE_LIMIT_SUBSCRIBE", "once in a while"),
+        ("NOTIFY_ON_SCHEDULE", "sometimes"),
         ("TRUSTED_PROXIES", "not-an-ip"),
         ("PUBLIC_URL", "trust.unoy.com"),
         ("ENV", "staging"),

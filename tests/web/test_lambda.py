@@ -10,14 +10,19 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 
+from api.content import load_content
+from api.core.clock import utcnow
 from api.core.crypto import generate_key
 from api.core.settings import get_settings
+from api.db.subscription import Subscription
 from tests.support.aio import in_own_thread
 from tests.support.app import valid_body
 from tests.support.smtp import SmtpServer
@@ -97,7 +102,8 @@ def test_a_schedule_event_drains_the_outbox(
     handler_module: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     invoke(handler_module, _event("POST", "/api/contact", valid_body()))
-    assert invoke(handler_module, {"source": "aws.events"}) == {
+    scheduled = invoke(handler_module, {"source": "aws.events"})
+    assert {key: scheduled[key] for key in ("sent", "failed", "kept")} == {
         "sent": 0,
         "failed": 0,
         "kept": 2,
@@ -132,3 +138,50 @@ def test_a_cold_start_loads_no_module_it_does_not_need(tmp_path: Path) -> None:
     deferred = {"alembic", "docxtpl", "docx", "lxml", "httpx", "aiosmtplib", "jinja2", "click"}
     assert loaded & deferred == set()
     assert "fastapi" in loaded  # the probe did import the app
+
+
+def test_a_schedule_event_also_notifies_subscribers(
+    handler_module: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The Lambda's schedule is `trustcenter notify` where no one runs commands."""
+    from tests.support.subscriptions import Announced, confirmation_token, data_with
+
+    with SmtpServer() as smtp:
+        from api.mail.sender import parse_smtp_url
+
+        state = handler_module.app.state
+        state.mail_sender = parse_smtp_url(smtp.url)
+        body = {"email": "lambda.leser@kunde.example", "language": "en"}
+        assert (
+            invoke(handler_module, _event("POST", "/api/subscriptions", body))["statusCode"] == 202
+        )
+        invoke(handler_module, {"source": "aws.events"})  # sends the confirmation
+        token = confirmation_token(smtp.wait_for(1)[0])
+        confirmed = invoke(
+            handler_module, _event("POST", "/api/subscriptions/confirm", {"token": token})
+        )
+        assert confirmed["statusCode"] == 200
+        # The function is deployed with a new change in its data.
+        state.content = load_content(data_with(tmp_path / "data", Announced("hubspot")))
+        first = invoke(handler_module, {"source": "aws.events"})
+        assert first["notices"] == {"queued": 1, "sent": 1, "waiting": 0}
+        assert "objections by" in str(smtp.wait_for(2)[1]["Subject"])
+        assert invoke(handler_module, {"source": "aws.events"})["notices"]["queued"] == 0
+        # Off, the schedule sends no notice but still deletes unconfirmed subscriptions.
+        state.settings = state.settings.model_copy(update={"NOTIFY_ON_SCHEDULE": False})
+        state.content = load_content(
+            data_with(tmp_path / "later", Announced("hubspot"), Announced("stripe"))
+        )
+        body = {"email": "never.confirms@kunde.example", "language": "de"}
+        invoke(handler_module, _event("POST", "/api/subscriptions", body))
+        with state.store.engine.begin() as connection:
+            connection.execute(
+                update(Subscription)
+                .where(Subscription.status == "pending")
+                .values(confirm_expires_at=utcnow() - timedelta(seconds=1))
+            )
+        assert "notices" not in invoke(handler_module, {"source": "aws.events"})
+        assert len(smtp.wait_for(4, timeout=0.5)) == 3  # two confirmations and one notice
+        with state.store.engine.connect() as connection:
+            states = connection.execute(select(Subscription.status)).scalars().all()
+        assert states == ["confirmed"]

@@ -55,6 +55,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> schemathesis.BaseSch
             SMTP_URL="",
             RATE_LIMIT_CONTACT="100000/minute",
             RATE_LIMIT_DPA="100000/minute",
+            RATE_LIMIT_SUBSCRIBE="100000/minute",
             OUTBOX_INTERVAL=0,
         )
     )
@@ -69,6 +70,10 @@ OPERATIONS = [
     ("/api/dpa/options", "GET", 15, True),
     ("/api/health", "GET", 10, False),
     ("/api/config", "GET", 10, False),
+    ("/api/subscriptions", "POST", 30, True),
+    ("/api/subscriptions/confirm", "POST", 15, True),
+    ("/api/subscriptions/unsubscribe", "POST", 15, True),
+    ("/api/subscriptions/unsubscribe", "GET", 10, True),
 ]
 CHECKS = [
     not_a_server_error,

@@ -22,6 +22,18 @@
   var result = document.getElementById("contact-result");
   var idempotencyKey = null;
 
+  // A link may choose the type of request: a notice of a subprocessor change links here with
+  // ?request_type=subprocessor_objection.
+  (function chooseAskedType() {
+    var asked = new URLSearchParams(window.location.search).get("request_type");
+    var select = form.querySelector('[name="request_type"]');
+    for (var i = 0; asked && i < select.options.length; i++) {
+      if (select.options[i].value === asked) {
+        select.selectedIndex = i;
+      }
+    }
+  })();
+
   function value(name) {
     var input = form.querySelector('[name="' + name + '"]');
     return input.type === "checkbox" ? input.checked : input.value.trim();
