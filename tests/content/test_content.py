@@ -165,7 +165,7 @@ def test_example_values_are_listed_with_their_paths() -> None:
     examples = get_content().examples
     assert "data/company.yml: dpo.name" in examples
     assert "data/company.yml: address.postal_code" in examples
-    assert "data/subprocessors.yml: groups[0].subprocessors[0].transfer_mechanism" in examples
+    assert "data/subprocessors.yml: groups[0].subprocessors[0].transfer.mechanisms" in examples
     # UNOY's name is in the source, so it is no example.
     assert "data/company.yml: name" not in examples
 

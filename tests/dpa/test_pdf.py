@@ -13,25 +13,21 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from api.dpa.clauses import load_clause_map
 from api.dpa.pdf import PDF_MEDIA_TYPE
 from tests.dpa.sample import CUSTOMER, dpa_body
 from tests.support.app import ClientFactory
 
 pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("pdf")]
 
+# Every annex, by the titles the clause map gives them.
 ANNEX_HEADINGS = {
-    "de": [
-        "Anlage I – Liste der Parteien",
-        "Anlage II – Beschreibung der Verarbeitung",
-        "Anlage III – Technische und organisatorische Maßnahmen",
-        "Anlage IV – Unterauftragsverarbeiter",
-    ],
-    "en": [
-        "Annex I – List of parties",
-        "Annex II – Description of the processing",
-        "Annex III – Technical and organisational measures",
-        "Annex IV – Sub-processors",
-    ],
+    lang: [
+        titles[lang]
+        for section, titles in load_clause_map().sections.items()
+        if section.startswith("annex-") and "." not in section
+    ]
+    for lang in ("de", "en")
 }
 
 

@@ -28,10 +28,24 @@ EXPECTED_NAMES = {
     "unoy.signatory.name",
     "objection_days",
     "processing.subject_matter",
-    "transfer.mechanism",
+    "transfer.mechanisms",
     "measure.text",
     "entry.location_eu",
+    "entry.legal_entity",
+    "entry.address",
+    "entry.entity_country",
+    "entry.processing_locations",
+    "entry.transfer.mechanisms",
     "subprocessors.feed_url",
+    "terms.breach_notice_hours",
+    "terms.audit_notice_days",
+    "terms.return_days",
+    "terms.backup_deletion_days",
+    "terms.governing_law",
+    "terms.jurisdiction",
+    "terms.prevailing_version",
+    "terms.liability.rule",
+    "draft",
 }
 
 
@@ -65,6 +79,7 @@ def _edit(src: Path, dst_dir: Path, old: str, new: str) -> None:
 def _copy_templates(tmp_path: Path) -> None:
     for lang in LANGUAGES:
         shutil.copy(template_path(lang), tmp_path / f"dpa.{lang}.docx")
+    shutil.copy(TEMPLATE_DIR / "clauses.yml", tmp_path / "clauses.yml")
 
 
 def test_lint_finds_a_broken_tag(tmp_path: Path) -> None:

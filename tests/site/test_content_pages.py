@@ -7,6 +7,8 @@ import re
 import pytest
 
 from api.content import Content, Lang
+from api.content.wording import countries, mechanism_texts
+from api.core.i18n import country_name
 from tests.site.conftest import article_text, human_date, normalize, page_path, us_date
 from tests.support.site_build import Build
 
@@ -96,8 +98,15 @@ def test_every_subprocessor_on_the_subprocessors_page(
                 assert normalize(note(lang)) in text
             for category in entry.data_categories:
                 assert category(lang) in text
-            if entry.transfer_mechanism:
-                assert normalize(entry.transfer_mechanism(lang)) in text
+            # who it is and where it processes data, as in DPA Annex IV
+            assert normalize(entry.legal_entity) in text and normalize(entry.address) in text
+            assert country_name(entry.entity_country, lang) in text
+            assert countries(entry.processing_locations, lang) in text
+            if entry.transfer is not None:
+                assert countries(entry.transfer.countries, lang) in text
+                assert normalize(entry.transfer.nature(lang)) in text
+                for basis in mechanism_texts(entry.transfer, content.messages, lang):
+                    assert normalize(basis) in text
     none = {"de": "keiner", "en": "none"}[lang]
     assert f'<span class="tc-none">{none}</span>' in html
 
