@@ -3,7 +3,8 @@
 HTTP events (API Gateway / function URL) go to the app through Mangum. A scheduled
 EventBridge event (`{"source": "aws.events"}`, e.g. every 5 minutes) drains the mail outbox,
 because a frozen Lambda runs no background loop. Run `trustcenter migrate` when deploying:
-Lambda starts with MIGRATE_ON_START ignored (lifespan off).
+Lambda starts with MIGRATE_ON_START ignored (lifespan off). In production the function refuses
+to start while a DPA would show an example value of data/ (`trustcenter dpa check` lists them).
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import Any
 
 from mangum import Mangum
 
-from api.web.app import create_app
+from api.core.settings import get_settings
+from api.web.app import create_app, production_refusal
 
 logging.getLogger().setLevel(logging.INFO)
 
+if reason := production_refusal(get_settings()):
+    raise SystemExit(reason)  # Lambda logs the message and reports the init as failed
 app = create_app()
 # Lifespan off: Mangum would run start-up and shut-down around every invocation.
 _asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")

@@ -1,4 +1,6 @@
-"""`trustcenter dpa …`: find an issued DPA by its reference; check edited templates."""
+"""`trustcenter dpa …`: find an issued DPA by its reference, delete records after their
+retention period, check edited templates and whether the content is complete enough to issue
+agreements that are no drafts."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from api.cli.support import (
     short_time,
 )
 from api.content import LANGUAGES, get_content
+from api.content.completeness import example_problems
 from api.core.settings import get_settings
 from api.dpa import records
 from api.dpa.lint import lint as lint_templates
@@ -72,3 +75,36 @@ def dpa_lint() -> None:
     names = len(result.names[LANGUAGES[0]])
     files = ", ".join(f"dpa.{lang}.docx" for lang in LANGUAGES)
     typer.echo(f"{files}: OK ({names} placeholders, the same in each)")
+
+
+@app.command("purge")
+def dpa_purge(
+    older_than: Annotated[
+        int | None,
+        typer.Option(
+            "--older-than",
+            min=1,
+            help="days since issue; default TRUSTCENTER_DPA_RETENTION_DAYS",
+        ),
+    ] = None,
+) -> None:
+    """Delete the records of DPAs issued more than DAYS ago (retention)."""
+    settings = get_settings()
+    days = older_than or settings.DPA_RETENTION_DAYS
+    store = open_store(settings)
+    count = records.purge_older_than(store.factory, days)
+    typer.echo(f"purged {count} DPA records issued more than {days} days ago")
+
+
+@app.command("check")
+def dpa_check() -> None:
+    """Say whether a DPA issued now would be a draft: list every example value it would show
+    (exit 1), the same list a production start refuses on."""
+    content = get_content(get_settings().DATA_DIR)
+    problems = example_problems(content, "dpa")
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        typer.echo(f"a DPA issued now is a DRAFT: {len(problems)} example values", err=True)
+        raise typer.Exit(1)
+    typer.echo("complete: a DPA issued now is no draft")

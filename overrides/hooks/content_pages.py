@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page
 from pydantic import BaseModel
 
 from api.content import LANGUAGES, Content, Lang, Text
+from api.content.completeness import examples_for
 from api.content.wording import countries, mechanism_texts
 from api.core.i18n import BABEL_LOCALES, country_name, language_prefix, long_date
 from api.dpa.schemas import DpaRequest
@@ -140,6 +141,8 @@ def page_globals(lang: Lang, content: Content, page_url: str) -> dict[str, Any]:
         "toms": content.toms,
         "subprocessors": content.subprocessors,
         "announcements": announcements(content.subprocessors),
+        # What a DPA issued now would still show as an example value (then: a draft).
+        "dpa_examples": examples_for(content, "dpa"),
     }
 
 
