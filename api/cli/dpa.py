@@ -5,6 +5,7 @@ agreements that are no drafts."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,8 +21,10 @@ from api.cli.support import (
 )
 from api.content import LANGUAGES, get_content
 from api.content.completeness import example_problems
+from api.core.files import checkout_root
 from api.core.settings import get_settings
-from api.dpa import records
+from api.dpa import records, review_sheet
+from api.dpa.clauses import load_clause_map
 from api.dpa.lint import lint as lint_templates
 
 app = typer.Typer(no_args_is_help=True, help="Data Processing Agreements issued by the API.")
@@ -108,3 +111,38 @@ def dpa_check() -> None:
         typer.echo(f"a DPA issued now is a DRAFT: {len(problems)} example values", err=True)
         raise typer.Exit(1)
     typer.echo("complete: a DPA issued now is no draft")
+
+
+REVIEW_SHEET = Path("guides") / "legal-review.md"
+
+
+@app.command("review-sheet")
+def dpa_review_sheet(
+    path: Annotated[
+        Path | None, typer.Argument(help="default: guides/legal-review.md of the checkout")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="only say whether it is current (exit 1 if not)")
+    ] = False,
+) -> None:
+    """Bring the review sheet's generated tables (example values, clause map) up to date."""
+    settings = get_settings()
+    if path is None:
+        root = checkout_root()
+        if root is None:
+            typer.echo("not in a checkout: give the path of legal-review.md", err=True)
+            raise typer.Exit(2)
+        path = root / REVIEW_SHEET
+    content = get_content(settings.DATA_DIR)
+    current = path.read_text(encoding="utf-8")
+    updated = review_sheet.update(current, content, load_clause_map(settings.TEMPLATES_DIR))
+    for unplaced in review_sheet.unplaced(content):
+        typer.echo(f"{unplaced}: add where it appears to api/dpa/review_sheet.py WHERE", err=True)
+    if updated == current:
+        typer.echo(f"{path}: current")
+        return
+    if check:
+        typer.echo(f"{path}: out of date; run `trustcenter dpa review-sheet`", err=True)
+        raise typer.Exit(1)
+    path.write_text(updated, encoding="utf-8")
+    typer.echo(f"{path}: updated")

@@ -304,7 +304,7 @@ def _shown(value: Any, lang: Lang) -> str | None:
     return None
 
 
-def _value_at(content: Content, example: str) -> Any:
+def value_at(content: Content, example: str) -> Any:
     """The value an example path (`data/company.yml: dpo.name`) points at."""
     label, _, path = example.partition(": ")
     files = {
@@ -321,12 +321,17 @@ def _value_at(content: Content, example: str) -> Any:
     return current
 
 
+def example_value(content: Content, example: str, lang: Lang) -> str | None:
+    """What a document or page shows for an example value, where it is text or a number."""
+    return _shown(value_at(content, example), lang)
+
+
 def placeholders(content: Content, lang: Lang) -> list[str]:
     """What the draft notice lists: each example value a DPA uses, where it is and what the
     document shows for it. Empty when the content is complete: the DPA is then no draft."""
     listed = []
     for example in examples_for(content, "dpa"):
-        shown = _shown(_value_at(content, example), lang)
+        shown = example_value(content, example, lang)
         where = readable(example, content)
         if shown and len(shown) > PLACEHOLDER_CHARS:
             shown = shown[: PLACEHOLDER_CHARS - 1].rstrip() + "…"

@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 
 from api.content import Option
 from api.core.i18n import DEFAULT_LANG, Lang, country_name
-from api.core.messages import Messages
 from api.dpa import pdf
 from api.dpa.context import check_processing, collation_key
 from api.dpa.filename import content_disposition, download_name
@@ -122,8 +121,24 @@ def wants_json(request: Request) -> bool:
     return any(part.split(";")[0].strip() == "application/json" for part in accept.split(","))
 
 
-def _draft_word(issued: IssuedDpa, messages: Messages, lang: Lang) -> str:
-    return messages.t("dpa_document.draft", lang) if issued.draft else ""
+def both_formats(issued: IssuedDpa, customer: str, draft: str) -> IssuedDpaOut:
+    """The JSON answer: every file of the one agreement, each with its download name."""
+    return IssuedDpaOut(
+        reference=issued.reference,
+        draft=issued.draft,
+        files=[
+            DpaFileOut(
+                format=file.format,
+                filename=download_name(
+                    customer, issued.reference, file.extension, ascii_only=False, draft=draft
+                ),
+                media_type=file.media_type,
+                sha256=file.sha256,
+                content_base64=base64.b64encode(file.body).decode("ascii"),
+            )
+            for file in issued.files
+        ],
+    )
 
 
 @router.post(
@@ -181,26 +196,12 @@ async def create_dpa(
         formats,
         ", draft" if issued.draft else "",
     )
-    draft = _draft_word(issued, content.messages, body.language)
+    # A draft's file name says so, in the document's language.
+    draft = content.messages.t("dpa_document.draft", body.language) if issued.draft else ""
     customer = body.customer.legal_name
     headers = {"X-DPA-Reference": issued.reference, "Cache-Control": "no-store"}
     if both:
-        answer = IssuedDpaOut(
-            reference=issued.reference,
-            draft=issued.draft,
-            files=[
-                DpaFileOut(
-                    format=file.format,
-                    filename=download_name(
-                        customer, issued.reference, file.extension, ascii_only=False, draft=draft
-                    ),
-                    media_type=file.media_type,
-                    sha256=file.sha256,
-                    content_base64=base64.b64encode(file.body).decode("ascii"),
-                )
-                for file in issued.files
-            ],
-        )
+        answer = both_formats(issued, customer, draft)
         return JSONResponse(answer.model_dump(mode="json"), headers=headers)
     return Response(
         content=issued.body,
