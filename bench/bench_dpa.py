@@ -173,7 +173,7 @@ def main() -> None:
                 context = build_context(
                     request, chosen, content, reference="DPA-2026-BENCH0", issued_on=issued
                 )
-                runs = max(3, args.docx // factor if factor > 1 else args.docx)
+                runs = max(5, args.docx // factor if factor > 1 else args.docx)
                 print(
                     f"\n{factor}x: {len(content.toms.measures())} measures, "
                     f"{len(content.subprocessors.all())} subprocessors"

@@ -63,15 +63,26 @@ def data_version(content: Content) -> str:
     return content.subprocessors.version.isoformat()
 
 
+# The digest of the content last asked about: the app's content is loaded once and never
+# changes, so every DPA would otherwise dump and hash all of it again.
+_last_digest: tuple[Content, str] | None = None
+
+
 def data_digest(content: Content) -> str:
     """SHA-256 over every fact a DPA is rendered from: pins down exactly what a DPA said."""
+    global _last_digest
+    last = _last_digest
+    if last is not None and last[0] is content:
+        return last[1]
     facts = {
         "company": content.company.model_dump(mode="json"),
         "toms": content.toms.model_dump(mode="json"),
         "subprocessors": content.subprocessors.model_dump(mode="json"),
         "dpa": content.dpa.model_dump(mode="json"),
     }
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()
+    _last_digest = (content, digest)
+    return digest
 
 
 def chosen_ids(options: list[Option], ids: list[str] | None, field: str) -> list[str]:
@@ -285,10 +296,10 @@ def _subprocessors(content: Content, lang: Lang) -> dict[str, Any]:
     }
 
 
-def _transfers(content: Content, lang: Lang) -> list[dict[str, Any]]:
+def _transfers(subprocessors: dict[str, Any]) -> list[dict[str, Any]]:
     """Every subprocessor connected to a third country, in Annex IV's order (clause 9.3)."""
-    found = (_transfer(entry, content.messages, lang) for entry in content.subprocessors.all())
-    return [transfer for transfer in found if transfer is not None]
+    entries = (entry for group in subprocessors["groups"] for entry in group["entries"])
+    return [entry["transfer"] for entry in entries if entry["transfer"] is not None]
 
 
 def _shown(value: Any, lang: Lang) -> str | None:
@@ -348,6 +359,7 @@ def build_context(
     issued_on: date,
 ) -> dict[str, Any]:
     lang = request.language
+    subprocessors = _subprocessors(content, lang)
     context = {
         "ref": reference,
         "issued_on": long_date(issued_on, lang),
@@ -359,9 +371,9 @@ def build_context(
         "objection_days": content.company.subprocessor_objection_days,
         "terms": _terms(content, lang),
         "processing": _processing(chosen, content, lang),
-        "transfers": _transfers(content, lang),
+        "transfers": _transfers(subprocessors),
         "toms": _toms(content, lang),
-        "subprocessors": _subprocessors(content, lang),
+        "subprocessors": subprocessors,
     }
     result: dict[str, Any] = sanitize(context)
     return result
