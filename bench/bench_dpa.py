@@ -2,7 +2,9 @@
 agreement) against the bare docxtpl render of the same template and context, measured in the
 same run, and how both grow with 10x and 100x the measures and subprocessors.
 
-    .venv/bin/python bench/bench_dpa.py [--docx N] [--pdf N]
+    .venv/bin/python bench/bench_dpa.py [--docx N] [--pdf N] [--min-runs N]
+
+`--pdf 0` leaves out the PDF series (LibreOffice takes seconds per document).
 
 The endpoint runs in-process (ASGI, TestClient) with captcha in development mode and SQLite in
 a temporary directory, so the figures are the API's own cost: validation, context, render,
@@ -143,7 +145,10 @@ def line(label: str, samples: list[float], base: float | None = None) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docx", type=int, default=40, help="requests per .docx series")
-    parser.add_argument("--pdf", type=int, default=8, help="requests per PDF series")
+    parser.add_argument("--pdf", type=int, default=8, help="requests per PDF series (0: none)")
+    parser.add_argument(
+        "--min-runs", type=int, default=5, help="at least this many per .docx series at 10x/100x"
+    )
     args = parser.parse_args()
     logging.disable(logging.INFO)
 
@@ -173,7 +178,7 @@ def main() -> None:
                 context = build_context(
                     request, chosen, content, reference="DPA-2026-BENCH0", issued_on=issued
                 )
-                runs = max(5, args.docx // factor if factor > 1 else args.docx)
+                runs = max(args.min_runs, args.docx // factor if factor > 1 else args.docx)
                 print(
                     f"\n{factor}x: {len(content.toms.measures())} measures, "
                     f"{len(content.subprocessors.all())} subprocessors"
@@ -207,8 +212,8 @@ def main() -> None:
                 for label in ("context + render (no HTTP)", "POST /api/dpa (.docx)"):
                     cpu_line(label, *series[label], base)
                 bare = base[0]
-                if soffice is None:
-                    print("  PDF: LibreOffice not installed, skipped")
+                if soffice is None or args.pdf == 0:
+                    print("  PDF: LibreOffice not installed or not asked for, skipped")
                     continue
                 pdf_runs = max(2, args.pdf // factor) if factor > 1 else args.pdf
                 docx = render_docx(path, context)
