@@ -76,10 +76,11 @@ def test_form_downloads_the_filled_agreement(
     assert title in all_text(document)
     # the page said so before the form, and says so again with the result
     expect(page.locator("#dpa-draft")).to_be_visible()
-    assert (
-        page.locator("#dpa-draft").bounding_box()["y"]
-        < page.locator("#dpa-form").bounding_box()["y"]
-    )  # type: ignore[index]
+    notice, form = (
+        page.locator("#dpa-draft").bounding_box(),
+        page.locator("#dpa-form").bounding_box(),
+    )
+    assert notice is not None and form is not None and notice["y"] < form["y"]
     expect(page.locator("#dpa-draft-result")).to_be_visible()
     # both formats of the one agreement (the PDF where the server has LibreOffice)
     links = page.locator("#dpa-files a")
