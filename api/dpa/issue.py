@@ -68,23 +68,6 @@ class IssuedDpa:
     def requested(self) -> DpaFile:
         return self.files[0]
 
-    # The requested file, for the binary answer.
-    @property
-    def body(self) -> bytes:
-        return self.requested.body
-
-    @property
-    def media_type(self) -> str:
-        return self.requested.media_type
-
-    @property
-    def extension(self) -> str:
-        return self.requested.extension
-
-    @property
-    def sha256(self) -> str:
-        return self.requested.sha256
-
     def hash_of(self, fmt: Format) -> str | None:
         return next((file.sha256 for file in self.files if file.format == fmt), None)
 
@@ -118,29 +101,6 @@ def render_files(
             # The .docx was asked for and is ready; the PDF is a convenience (logged in pdf.py).
             logger.warning("PDF conversion failed: answering with the .docx only")
     return (docx,)
-
-
-def render(
-    request: DpaRequest,
-    chosen: ChosenProcessing,
-    content: Content,
-    *,
-    reference: str,
-    issued_at: datetime,
-    template_dir: Path | None = None,
-    soffice: str | None = None,
-) -> bytes:
-    """The requested format's bytes; PDF only with a `soffice` (raises pdf.PdfUnavailable)."""
-    files = render_files(
-        request,
-        chosen,
-        content,
-        reference=reference,
-        issued_at=issued_at,
-        template_dir=template_dir,
-        soffice=soffice,
-    )
-    return files[0].body
 
 
 def issue(
@@ -183,7 +143,7 @@ def issue(
             template_sha256=template_hash,
             data_version=version,
             data_sha256=facts,
-            output_sha256=issued.sha256,
+            output_sha256=issued.requested.sha256,
             docx_sha256=issued.hash_of("docx"),
             pdf_sha256=issued.hash_of("pdf"),
             draft=draft,

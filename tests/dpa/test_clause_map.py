@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import re
 import shutil
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from api.content import LANGUAGES, Lang, get_content
-from api.dpa import issue
 from api.dpa.clauses import check, load_clause_map
-from api.dpa.context import check_processing
 from api.dpa.lint import jinja_sources, lint
 from api.dpa.outline import outline, read_outline
 from api.dpa.render import template_bytes, template_path
-from api.dpa.schemas import DpaRequest
-from tests.dpa.sample import dpa_body, open_docx
+from tests.dpa.sample import dpa_body, edit_document_xml, open_docx, render
 
 # The Annex of Implementing Decision (EU) 2021/915, clause by clause (Clause 5, the optional
 # docking clause, as a whole).
@@ -107,19 +103,15 @@ def test_every_mapped_section_exists_in_both_templates() -> None:
 
 def _restyle(src: Path, dst_dir: Path, text: str, old: str, new: str) -> None:
     """Change the style of the paragraph holding `text` in a copy of a template."""
-    dst = dst_dir / src.name
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                xml = data.decode("utf-8")
-                at = xml.index(text)
-                start = xml.rindex("<w:p>", 0, at)
-                paragraph = xml[start:at]
-                assert old in paragraph
-                xml = xml[:start] + paragraph.replace(old, new, 1) + xml[at:]
-                data = xml.encode("utf-8")
-            zout.writestr(item, data)
+
+    def change(xml: str) -> str:
+        at = xml.index(text)
+        start = xml.rindex("<w:p>", 0, at)
+        paragraph = xml[start:at]
+        assert old in paragraph
+        return xml[:start] + paragraph.replace(old, new, 1) + xml[at:]
+
+    edit_document_xml(src, dst_dir, change)
 
 
 def test_the_lint_finds_a_mapped_clause_that_a_word_edit_removed(tmp_path: Path) -> None:
@@ -154,14 +146,7 @@ def test_no_time_limit_is_typed_into_a_template(lang: Lang) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_time_limits_come_from_data(lang: Lang) -> None:
     content = get_content()
-    request = DpaRequest.model_validate(dpa_body(lang))
-    data = issue.render(
-        request,
-        check_processing(request.processing, content),
-        content,
-        reference="DPA-2026-TIME01",
-        issued_at=datetime(2026, 11, 26, tzinfo=UTC),
-    )
+    data = render(dpa_body(lang), content, "DPA-2026-TIME01", datetime(2026, 11, 26, tzinfo=UTC))
     clauses = {e.number: e.text for e in outline(open_docx(data)) if e.number}
     terms = content.dpa.terms
     days, hours = {"de": ("Tage", "Stunden"), "en": ("days", "hours")}[lang]

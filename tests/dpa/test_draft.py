@@ -11,10 +11,8 @@ import pytest
 
 from api.content import Content, Lang, get_content, load_content
 from api.content.completeness import NOT_IN_DPA, examples_for, readable, refusal
-from api.dpa import issue
-from api.dpa.context import check_processing
-from api.dpa.schemas import DpaRequest
 from tests.dpa.sample import all_text, body_texts, dpa_body, open_docx
+from tests.dpa.sample import render as render_dpa
 from tests.support.app import ClientFactory
 from tests.support.content import complete_data
 
@@ -24,9 +22,7 @@ ISSUED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def render(content: Content, lang: Lang) -> bytes:
-    request = DpaRequest.model_validate(dpa_body(lang))
-    chosen = check_processing(request.processing, content)
-    return issue.render(request, chosen, content, reference="DPA-2026-TESTA1", issued_at=ISSUED)
+    return render_dpa(dpa_body(lang), content, "DPA-2026-TESTA1", ISSUED)
 
 
 @pytest.fixture(scope="module")

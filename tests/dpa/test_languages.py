@@ -12,11 +12,8 @@ from typing import Any
 import pytest
 
 from api.content import Content, Lang, get_content
-from api.dpa import issue
-from api.dpa.context import check_processing
 from api.dpa.outline import outline
-from api.dpa.schemas import DpaRequest
-from tests.dpa.sample import body_texts, dpa_body, open_docx
+from tests.dpa.sample import body_texts, dpa_body, open_docx, render
 
 ISSUED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 NUMBER = re.compile(r"\d+")
@@ -38,9 +35,7 @@ LANGS: tuple[Lang, ...] = ("de", "en")
 def documents(content: Content, changes: dict[str, Any]) -> dict[Lang, Any]:
     rendered: dict[Lang, Any] = {}
     for lang in LANGS:
-        request = DpaRequest.model_validate(dpa_body(lang, **changes))
-        chosen = check_processing(request.processing, content)
-        data = issue.render(request, chosen, content, reference="DPA-2026-LANG01", issued_at=ISSUED)
+        data = render(dpa_body(lang, **changes), content, "DPA-2026-LANG01", ISSUED)
         rendered[lang] = open_docx(data)
     return rendered
 

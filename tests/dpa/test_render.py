@@ -13,7 +13,6 @@ from docx.oxml.ns import qn
 from api.content import Content, Lang, get_content
 from api.content.wording import mechanism_texts
 from api.core.i18n import country_name, long_date
-from api.dpa import issue
 from api.dpa.context import UnknownOptionError, build_context, check_processing
 from api.dpa.schemas import DpaRequest
 from tests.dpa.sample import (
@@ -25,6 +24,7 @@ from tests.dpa.sample import (
     footer_texts,
     open_docx,
 )
+from tests.dpa.sample import render as render_dpa
 
 REFERENCE = "DPA-2026-TEST23"
 ISSUED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -37,9 +37,7 @@ def content() -> Content:
 
 
 def render(body: dict[str, Any], content: Content) -> bytes:
-    request = DpaRequest.model_validate(body)
-    chosen = check_processing(request.processing, content)
-    return issue.render(request, chosen, content, reference=REFERENCE, issued_at=ISSUED)
+    return render_dpa(body, content, REFERENCE, ISSUED)
 
 
 @pytest.fixture(scope="module", params=LANGS)

@@ -4,7 +4,6 @@ context, both languages use the same names."""
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from api.content import LANGUAGES, Lang, get_content
 from api.dpa.lint import jinja_sources, lint, names_used
 from api.dpa.render import template_path
+from tests.dpa.sample import edit_document_xml
 from tests.support.site_build import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "dpa_templates"
@@ -65,15 +65,12 @@ def test_reference_is_in_header_and_footer_has_versions(lang: Lang) -> None:
 
 def _edit(src: Path, dst_dir: Path, old: str, new: str) -> None:
     """Change the document XML of a copy of a template, as an edit in Word would."""
-    dst = dst_dir / src.name
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                assert old in text
-                data = text.replace(old, new, 1).encode("utf-8")
-            zout.writestr(item, data)
+
+    def change(xml: str) -> str:
+        assert old in xml
+        return xml.replace(old, new, 1)
+
+    edit_document_xml(src, dst_dir, change)
 
 
 def _copy_templates(tmp_path: Path) -> None:

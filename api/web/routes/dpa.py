@@ -203,15 +203,16 @@ async def create_dpa(
     if both:
         answer = both_formats(issued, customer, draft)
         return JSONResponse(answer.model_dump(mode="json"), headers=headers)
+    requested = issued.requested
     return Response(
-        content=issued.body,
-        media_type=issued.media_type,
+        content=requested.body,
+        media_type=requested.media_type,
         headers={
             **headers,
             "Content-Disposition": content_disposition(
-                customer, issued.reference, issued.extension, draft
+                customer, issued.reference, requested.extension, draft
             ),
-            "X-DPA-SHA256": issued.sha256,
+            "X-DPA-SHA256": requested.sha256,
             "X-DPA-Draft": "true" if issued.draft else "false",
         },
     )
