@@ -15,7 +15,6 @@ from typing import Literal
 from api.content.loader import Content
 
 Use = Literal["site", "dpa"]
-USES: tuple[Use, ...] = ("site", "dpa")
 
 # Values of data/company.yml that no DPA shows (the site's legal notice and security.txt do).
 NOT_IN_DPA = (
@@ -72,13 +71,13 @@ def example_problems(content: Content, use: Use) -> list[str]:
     ]
 
 
-def refusal(content: Content, use: Use) -> str | None:
-    """The one message a production API start gives while a DPA would carry example values."""
-    problems = example_problems(content, use)
+def refusal(content: Content) -> str | None:
+    """The one message a production API start gives while a DPA would carry example values
+    (the production site build lists `example_problems(content, "site")` its own way)."""
+    problems = example_problems(content, "dpa")
     if not problems:
         return None
-    what = {"dpa": "a DPA would carry", "site": "the site would publish"}[use]
     return (
-        f"refusing to start in production: {what} example values; replace each in data/ "
-        "and remove its tag:\n  " + "\n  ".join(problems)
+        "refusing to start in production: a DPA would carry example values; replace each in "
+        "data/ and remove its tag:\n  " + "\n  ".join(problems)
     )

@@ -44,7 +44,7 @@ def production_refusal(settings: Settings) -> str | None:
         content = get_content(settings.DATA_DIR)
     except ContentError as error:
         return "refusing to start in production: invalid content:\n  " + "\n  ".join(error.problems)
-    return refusal(content, "dpa")
+    return refusal(content)
 
 
 def register_health_check(app: FastAPI, name: str, check: Callable[[], str]) -> None:

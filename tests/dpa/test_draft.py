@@ -87,10 +87,10 @@ def test_the_dpa_depends_on_every_example_but_the_values_it_never_shows() -> Non
 
 def test_one_refusal_names_every_dotted_path(complete: Content) -> None:
     content = get_content()
-    message = refusal(content, "dpa")
+    message = refusal(content)
     assert message is not None
     assert message.startswith("refusing to start in production: a DPA would carry example")
     for example in examples_for(content, "dpa"):
         assert f"\n  {readable(example, content)}: still an example value" in message
     assert "data/subprocessors.yml: hubspot.address" in message
-    assert refusal(complete, "dpa") is None
+    assert refusal(complete) is None
