@@ -6,7 +6,8 @@ because a frozen Lambda runs no background loop, and then (unless NOTIFY_ON_SCHE
 does what `trustcenter notify` does: subscribers hear of a change once its data is deployed
 (with it off, it still applies the subscriptions' retention rules).
 Run `trustcenter migrate` when deploying: Lambda starts with MIGRATE_ON_START ignored (lifespan
-off).
+off). In production the function refuses to start while a DPA would show an example value of
+data/ (`trustcenter dpa check` lists them).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from typing import Any
 
 from mangum import Mangum
 
-from api.web.app import create_app
+from api.core.settings import get_settings
+from api.web.app import create_app, production_refusal
 
 logging.getLogger().setLevel(logging.INFO)
 
+if reason := production_refusal(get_settings()):
+    raise SystemExit(reason)  # Lambda logs the message and reports the init as failed
 app = create_app()
 # Lifespan off: Mangum would run start-up and shut-down around every invocation.
 _asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")

@@ -7,13 +7,15 @@ from pathlib import Path
 
 from api.core.files import checkout_root
 from api.core.settings import get_settings
-from api.web.app import create_app
+from api.web.app import create_app, production_refusal
 from api.web.site_server import mount_site
 
 settings = get_settings()
 logging.basicConfig(
     level=settings.LOG_LEVEL.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
 )
+if reason := production_refusal(settings):
+    raise SystemExit(reason)  # the message, no traceback, exit status 1
 
 app = create_app(settings)
 site_dir = settings.SITE_DIR or (checkout_root() or Path.cwd()) / "site"

@@ -1,12 +1,19 @@
-"""DPA latency: `POST /api/dpa` (.docx and PDF) against the bare docxtpl render of the same
-template and context, measured in the same run, and how both grow with 10x and 100x the
-measures and subprocessors.
+"""DPA latency: `POST /api/dpa` (.docx, PDF, and the page's JSON answer with both formats of one
+agreement) against the bare docxtpl render of the same template and context, measured in the
+same run, and how both grow with 10x and 100x the measures and subprocessors.
 
-    .venv/bin/python bench/bench_dpa.py [--docx N] [--pdf N]
+    .venv/bin/python bench/bench_dpa.py [--docx N] [--pdf N] [--min-runs N]
+
+`--pdf 0` leaves out the PDF series (LibreOffice takes seconds per document).
 
 The endpoint runs in-process (ASGI, TestClient) with captcha in development mode and SQLite in
 a temporary directory, so the figures are the API's own cost: validation, context, render,
 conversion, hashing and the encrypted record. Nothing here asserts a time.
+
+The .docx series run interleaved (bare render, context + render, POST, bare render, …), so a
+machine that gets busier or quieter during the run weighs on all three alike; besides wall time
+each reports the process's CPU time (all its threads: the app's worker thread included), which a
+shared machine's load does not inflate. The ratios compare medians.
 """
 
 from __future__ import annotations
@@ -54,6 +61,34 @@ def timed(action: Callable[[], Any], runs: int) -> list[float]:
         action()
         samples.append(time.perf_counter() - start)
     return samples
+
+
+def interleaved(
+    actions: dict[str, Callable[[], Any]], runs: int
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Wall and CPU seconds of each action, the actions taking turns run after run."""
+    samples: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in actions}
+    for _ in range(runs):
+        for name, action in actions.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            action()
+            samples[name][0].append(time.perf_counter() - wall)
+            samples[name][1].append(time.process_time() - cpu)
+    return samples
+
+
+def cpu_line(
+    label: str, wall: list[float], cpu: list[float], base: tuple[float, float] | None = None
+) -> tuple[float, float]:
+    """A series with wall-time percentiles, the CPU-time median and both ratios to `base`."""
+    p50, p99 = percentiles(wall)
+    cpu50, _ = percentiles(cpu)
+    ratio = f"  x{p50 / base[0]:5.2f} wall, x{cpu50 / base[1]:5.2f} CPU" if base else ""
+    print(
+        f"  {label:<34} n={len(wall):>3}  p50 {p50:8.1f} ms  p99 {p99:8.1f} ms  "
+        f"CPU p50 {cpu50:8.1f} ms{ratio}"
+    )
+    return p50, cpu50
 
 
 def scaled(content: Content, factor: int) -> Content:
@@ -110,7 +145,10 @@ def line(label: str, samples: list[float], base: float | None = None) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docx", type=int, default=40, help="requests per .docx series")
-    parser.add_argument("--pdf", type=int, default=8, help="requests per PDF series")
+    parser.add_argument("--pdf", type=int, default=8, help="requests per PDF series (0: none)")
+    parser.add_argument(
+        "--min-runs", type=int, default=5, help="at least this many per .docx series at 10x/100x"
+    )
     args = parser.parse_args()
     logging.disable(logging.INFO)
 
@@ -140,14 +178,13 @@ def main() -> None:
                 context = build_context(
                     request, chosen, content, reference="DPA-2026-BENCH0", issued_on=issued
                 )
-                runs = max(3, args.docx // factor if factor > 1 else args.docx)
+                runs = max(args.min_runs, args.docx // factor if factor > 1 else args.docx)
                 print(
                     f"\n{factor}x: {len(content.toms.measures())} measures, "
                     f"{len(content.subprocessors.all())} subprocessors"
                 )
                 render_docx(path, context)  # warm caches (template bytes, imports)
                 client.post("/api/dpa", json=body)
-                bare = line("bare docxtpl render", timed(partial(render_docx, path, context), runs))
 
                 def full(content: Content = content) -> None:
                     built = build_context(
@@ -159,15 +196,24 @@ def main() -> None:
                     )
                     render_docx(path, built)
 
-                line("context + render (no HTTP)", timed(full, runs), bare)
-
                 def post_docx() -> None:
                     response = client.post("/api/dpa", json=body)
                     assert response.status_code == 200, response.text
 
-                line("POST /api/dpa (.docx)", timed(post_docx, runs), bare)
-                if soffice is None:
-                    print("  PDF: LibreOffice not installed, skipped")
+                series = interleaved(
+                    {
+                        "bare docxtpl render": partial(render_docx, path, context),
+                        "context + render (no HTTP)": full,
+                        "POST /api/dpa (.docx)": post_docx,
+                    },
+                    runs,
+                )
+                base = cpu_line("bare docxtpl render", *series["bare docxtpl render"])
+                for label in ("context + render (no HTTP)", "POST /api/dpa (.docx)"):
+                    cpu_line(label, *series[label], base)
+                bare = base[0]
+                if soffice is None or args.pdf == 0:
+                    print("  PDF: LibreOffice not installed or not asked for, skipped")
                     continue
                 pdf_runs = max(2, args.pdf // factor) if factor > 1 else args.pdf
                 docx = render_docx(path, context)
@@ -182,6 +228,14 @@ def main() -> None:
                     assert response.status_code == 200, response.text
 
                 line("POST /api/dpa (PDF)", timed(post_pdf, pdf_runs), bare)
+
+                def post_both() -> None:
+                    response = client.post(
+                        "/api/dpa", json=body, headers={"Accept": "application/json"}
+                    )
+                    assert len(response.json()["files"]) == 2, response.text
+
+                line("POST /api/dpa (JSON: .docx + PDF)", timed(post_both, pdf_runs), bare)
 
 
 if __name__ == "__main__":

@@ -181,7 +181,13 @@ def serve(
     """Serve the built site and the API with uvicorn (api.main:app)."""
     import uvicorn
 
-    get_settings()  # refuse to start on an unsafe production configuration, before binding
+    from api.web.app import production_refusal
+
+    # Refuse an unsafe production configuration or unready content before binding.
+    reason = production_refusal(get_settings())
+    if reason:
+        typer.echo(reason, err=True)
+        raise typer.Exit(1)
     uvicorn.run(
         "api.main:app",
         host=host,

@@ -1,8 +1,11 @@
-"""`trustcenter dpa …`: find an issued DPA by its reference; check edited templates."""
+"""`trustcenter dpa …`: find an issued DPA by its reference, delete records after their
+retention period, check edited templates and whether the content is complete enough to issue
+agreements that are no drafts."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,8 +20,11 @@ from api.cli.support import (
     short_time,
 )
 from api.content import LANGUAGES, get_content
+from api.content.completeness import example_problems
+from api.core.files import checkout_root
 from api.core.settings import get_settings
-from api.dpa import records
+from api.dpa import records, review_sheet
+from api.dpa.clauses import load_clause_map
 from api.dpa.lint import lint as lint_templates
 
 app = typer.Typer(no_args_is_help=True, help="Data Processing Agreements issued by the API.")
@@ -72,3 +78,71 @@ def dpa_lint() -> None:
     names = len(result.names[LANGUAGES[0]])
     files = ", ".join(f"dpa.{lang}.docx" for lang in LANGUAGES)
     typer.echo(f"{files}: OK ({names} placeholders, the same in each)")
+
+
+@app.command("purge")
+def dpa_purge(
+    older_than: Annotated[
+        int | None,
+        typer.Option(
+            "--older-than",
+            min=1,
+            help="days since issue; default TRUSTCENTER_DPA_RETENTION_DAYS",
+        ),
+    ] = None,
+) -> None:
+    """Delete the records of DPAs issued more than DAYS ago (retention)."""
+    settings = get_settings()
+    days = older_than or settings.DPA_RETENTION_DAYS
+    store = open_store(settings)
+    count = records.purge_older_than(store.factory, days)
+    typer.echo(f"purged {count} DPA records issued more than {days} days ago")
+
+
+@app.command("check")
+def dpa_check() -> None:
+    """Say whether a DPA issued now would be a draft: list every example value it would show
+    (exit 1), the same list a production start refuses on."""
+    content = get_content(get_settings().DATA_DIR)
+    problems = example_problems(content, "dpa")
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        typer.echo(f"a DPA issued now is a DRAFT: {len(problems)} example values", err=True)
+        raise typer.Exit(1)
+    typer.echo("complete: a DPA issued now is no draft")
+
+
+REVIEW_SHEET = Path("guides") / "legal-review.md"
+
+
+@app.command("review-sheet")
+def dpa_review_sheet(
+    path: Annotated[
+        Path | None, typer.Argument(help="default: guides/legal-review.md of the checkout")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="only say whether it is current (exit 1 if not)")
+    ] = False,
+) -> None:
+    """Bring the review sheet's generated tables (example values, clause map) up to date."""
+    settings = get_settings()
+    if path is None:
+        root = checkout_root()
+        if root is None:
+            typer.echo("not in a checkout: give the path of legal-review.md", err=True)
+            raise typer.Exit(2)
+        path = root / REVIEW_SHEET
+    content = get_content(settings.DATA_DIR)
+    current = path.read_text(encoding="utf-8")
+    updated = review_sheet.update(current, content, load_clause_map(settings.TEMPLATES_DIR))
+    for unplaced in review_sheet.unplaced(content):
+        typer.echo(f"{unplaced}: add where it appears to api/dpa/review_sheet.py WHERE", err=True)
+    if updated == current:
+        typer.echo(f"{path}: current")
+        return
+    if check:
+        typer.echo(f"{path}: out of date; run `trustcenter dpa review-sheet`", err=True)
+        raise typer.Exit(1)
+    path.write_text(updated, encoding="utf-8")
+    typer.echo(f"{path}: updated")

@@ -16,10 +16,12 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from api.content.model import (
+    EEA,
     Company,
     DpaOptions,
     Model,
     Option,
+    Subprocessor,
     Subprocessors,
     Toms,
 )
@@ -119,6 +121,9 @@ def _check_subprocessors(subprocessors: Subprocessors, label: str) -> list[str]:
                 f"{label}: changelog[{i}]: listed twice (same kind, subprocessor and dates)"
             )
         announced.add(change.key)
+    for i, group in enumerate(subprocessors.groups):
+        for j, entry in enumerate(group.subprocessors):
+            problems += _check_transfer(entry, f"{label}: groups[{i}].subprocessors[{j}]")
     known = {entry.id for entry in subprocessors.all()}
     for i, change in enumerate(subprocessors.changelog):
         if change.subprocessor not in known:
@@ -131,12 +136,42 @@ def _check_subprocessors(subprocessors: Subprocessors, label: str) -> list[str]:
     return problems
 
 
+def _check_transfer(entry: Subprocessor, where: str) -> list[str]:
+    """A connection to a third country is stated, and names every such country."""
+    third = entry.third_countries()
+    if entry.transfer is None:
+        if third:
+            outside = ", ".join(third)
+            return [f"{where}.transfer: required: registered or processing in {outside}"]
+        return []
+    problems = [
+        f"{where}.transfer.countries: '{country}' is in the EU/EEA"
+        for country in entry.transfer.countries
+        if country in EEA
+    ]
+    problems += [
+        f"{where}.transfer.countries: must include '{country}'"
+        for country in third
+        if country not in entry.transfer.countries
+    ]
+    return problems
+
+
 def _check_dpa(dpa: DpaOptions, label: str) -> list[str]:
     problems: list[str] = []
     for field in ("data_subject_categories", "personal_data_categories"):
         options: list[Option] = getattr(dpa, field)
         problems += _repeated([(f"{field}[{i}].id", o.id) for i, o in enumerate(options)], label)
     return problems
+
+
+def _check_annex_groups(dpa: DpaOptions, subprocessors: Subprocessors) -> list[str]:
+    groups = {group.id for group in subprocessors.groups}
+    return [
+        f"data/dpa.yml: annex_iv_groups.{group}: unknown group (see data/subprocessors.yml)"
+        for group in dpa.annex_iv_groups
+        if group not in groups
+    ]
 
 
 def _repeated(ids: list[tuple[str, str]], label: str) -> list[str]:
@@ -169,6 +204,9 @@ def load_content(data_dir: Path | None = None) -> Content:
     toms = load(Toms, "toms.yml", _check_toms)
     subprocessors = load(Subprocessors, "subprocessors.yml", _check_subprocessors)
     dpa = load(DpaOptions, "dpa.yml", _check_dpa)
+    problems = _check_annex_groups(dpa, subprocessors)
+    if problems:
+        raise ContentError(problems)
     return Content(company, toms, subprocessors, dpa, load_messages(data_dir), examples)
 
 

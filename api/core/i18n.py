@@ -7,7 +7,9 @@ This is the one list of languages: adding one means adding it here, to the `Text
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import Literal, get_args
 
 Lang = Literal["de", "en"]
@@ -64,8 +66,14 @@ def long_date(day: date, lang: Lang) -> str:
     return str(format_date(day, format="long", locale=BABEL_LOCALES[lang]))
 
 
-def country_name(code: str, lang: Lang) -> str:
-    """The name of an ISO 3166 alpha-2 country in the language, e.g. "Deutschland"."""
+@cache
+def _territories(lang: Lang) -> Mapping[str, str]:
     from babel import Locale
 
-    return str(Locale.parse(BABEL_LOCALES[lang]).territories.get(code, code))
+    # Parsing a locale costs more than the lookup; a DPA names hundreds of countries.
+    return dict(Locale.parse(BABEL_LOCALES[lang]).territories)
+
+
+def country_name(code: str, lang: Lang) -> str:
+    """The name of an ISO 3166 alpha-2 country in the language, e.g. "Deutschland"."""
+    return str(_territories(lang).get(code, code))

@@ -122,6 +122,9 @@ class Settings(BaseSettings):
 
     # LibreOffice for DPA PDFs; None means `soffice` found on PATH.
     SOFFICE_PATH: str | None = None
+    # Days a DPA record (the customer's details, encrypted, and the documents' hashes) is kept
+    # after its issue; `trustcenter dpa purge` deletes older ones. The privacy notice states it.
+    DPA_RETENTION_DAYS: int = Field(default=1095, ge=1, le=3650)
 
     @field_validator("HCAPTCHA_HOSTNAMES", "TRUSTED_PROXIES", mode="before")
     @classmethod

@@ -1,4 +1,5 @@
-"""The download's file name: `UNOY-DPA-<customer>-<reference>.<ext>`.
+"""The download's file name: `UNOY-DPA-<customer>-<reference>.<ext>`, and
+`UNOY-DPA-ENTWURF-<customer>-<reference>.<ext>` (the word in the document's language) for a draft.
 
 Browsers take `filename*` (RFC 6266 / RFC 5987, UTF-8) when they understand it and the plain
 ASCII `filename` otherwise, so both are sent: the customer's name with its umlauts where
@@ -27,13 +28,18 @@ def unicode_part(text: str) -> str:
     return _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip("-.")[:MAX_CUSTOMER_CHARS]
 
 
-def download_name(customer: str, reference: str, extension: str, *, ascii_only: bool) -> str:
+def download_name(
+    customer: str, reference: str, extension: str, *, ascii_only: bool, draft: str = ""
+) -> str:
     part = ascii_part(customer) if ascii_only else unicode_part(customer)
-    stem = "-".join(piece for piece in ("UNOY-DPA", part, reference) if piece)
+    if ascii_only:
+        draft = ascii_part(draft)
+    stem = "-".join(piece for piece in ("UNOY-DPA", draft, part, reference) if piece)
     return f"{stem}.{extension}"
 
 
-def content_disposition(customer: str, reference: str, extension: str) -> str:
-    fallback = download_name(customer, reference, extension, ascii_only=True)
-    full = download_name(customer, reference, extension, ascii_only=False)
+def content_disposition(customer: str, reference: str, extension: str, draft: str = "") -> str:
+    """`draft`: the word that marks a draft in the file name ("ENTWURF"), or "" for none."""
+    fallback = download_name(customer, reference, extension, ascii_only=True, draft=draft)
+    full = download_name(customer, reference, extension, ascii_only=False, draft=draft)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(full, safe='')}"

@@ -1,18 +1,26 @@
 """The template lint: a lawyer edits the .docx files in Word; this says whether they still
 work. Every Jinja tag must parse, every name must exist in the context (checked by rendering
-against real content with StrictUndefined), and both languages must use the same names."""
+against real content with StrictUndefined, each `{% if %}` both ways), both languages must use
+the same names, and every section the clause map (`dpa_templates/clauses.yml`) names must exist
+in both documents."""
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
 from api.content import LANGUAGES, Content, Lang
+from api.core.errors import ContentError
+from api.dpa.clauses import check as check_clause_map
+from api.dpa.clauses import load_clause_map
 from api.dpa.context import build_context, check_processing
+from api.dpa.outline import Entry, read_outline
 from api.dpa.render import jinja_environment, render_docx, template_bytes, template_path
 from api.dpa.schemas import DpaRequest
 
@@ -70,6 +78,41 @@ def names_used(source: str) -> set[str]:
     return {name for name in found if not any(other.startswith(name + ".") for other in found)}
 
 
+def _the_other_way(context: dict[str, Any]) -> dict[str, Any]:
+    """The context with every data-driven condition turned the other way from today's data: a
+    complete (or incomplete) content, a stated liability rule (or the Main Agreement's), no
+    third-country connection (or one), so each branch of the templates meets StrictUndefined."""
+    changed = copy.deepcopy(context)
+    changed["draft"] = [] if context["draft"] else ["data/company.yml: legal_name – Beispiel"]
+    liability = changed["terms"]["liability"]
+    if liability["basis"] == "main_agreement":
+        liability.update(basis="rule", rule="Lint rule.")
+    else:
+        liability.update(basis="main_agreement", rule=None)
+    sample_transfer = {
+        "name": "Lint",
+        "legal_entity": "Lint Inc.",
+        "countries": "USA",
+        "nature": "Lint",
+        "mechanisms": ["Lint"],
+        "supplementary_measures": "Lint",
+    }
+    changed["transfers"] = [] if context["transfers"] else [sample_transfer]
+    for group in changed["subprocessors"]["groups"]:
+        for entry in group["entries"]:
+            entry["transfer"] = None if entry["transfer"] else dict(sample_transfer)
+            entry["notes"] = [] if entry["notes"] else ["* Lint"]
+    return changed
+
+
+def _clause_map_problems(outlines: dict[Lang, list[Entry]], template_dir: Path | None) -> list[str]:
+    try:
+        clause_map = load_clause_map(template_dir)
+    except ContentError as error:
+        return error.problems
+    return check_clause_map(clause_map, outlines)
+
+
 @dataclass
 class LintResult:
     problems: list[str] = field(default_factory=list)
@@ -78,6 +121,7 @@ class LintResult:
 
 def lint(content: Content, template_dir: Path | None = None) -> LintResult:
     result = LintResult()
+    outlines: dict[Lang, list[Entry]] = {}
     for lang in LANGUAGES:
         path = template_path(lang, template_dir)
         label = path.name
@@ -86,6 +130,7 @@ def lint(content: Content, template_dir: Path | None = None) -> LintResult:
         except TemplateSyntaxError as error:
             result.problems.append(f"{label}: tag does not parse: {error.message}")
             continue
+        outlines[lang] = read_outline(template_bytes(path))
         # Once with every optional value given and once with none, so both branches of each
         # `{% if %}` meet StrictUndefined.
         variants: list[tuple[bool, dict[str, object]]] = [
@@ -102,11 +147,13 @@ def lint(content: Content, template_dir: Path | None = None) -> LintResult:
                 issued_on=date.today(),
             )
             try:
-                render_docx(path, context)
+                render_docx(path, context if special else _the_other_way(context))
             except Exception as error:  # any failure is a finding, reported with its text
                 problem = f"{label}: does not render: {type(error).__name__}: {error}"
                 result.problems.append(problem)
                 break
+    if len(outlines) == len(LANGUAGES):
+        result.problems += _clause_map_problems(outlines, template_dir)
     if len(result.names) == len(LANGUAGES):
         first, *others = LANGUAGES
         for other in others:

@@ -1,15 +1,19 @@
-"""Reading the records of issued DPAs (for `trustcenter dpa …`)."""
+"""Reading the records of issued DPAs and deleting them after the retention period (for
+`trustcenter dpa …`)."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.core.clock import utcnow
 from api.core.crypto import Cipher
 from api.db.dpa import DpaRecord
+from api.db.session import transaction
 
 
 def metadata(record: DpaRecord) -> dict[str, Any]:
@@ -24,6 +28,9 @@ def metadata(record: DpaRecord) -> dict[str, Any]:
         "data_version": record.data_version,
         "data_sha256": record.data_sha256,
         "output_sha256": record.output_sha256,
+        "docx_sha256": record.docx_sha256,
+        "pdf_sha256": record.pdf_sha256,
+        "draft": record.draft,
         "processing": {
             **json.loads(record.processing),
             "special_categories": record.special_categories,
@@ -50,3 +57,11 @@ def find_record(
     if record is None:
         return None
     return {**metadata(record), "customer": json.loads(cipher.decrypt(record.customer_enc))}
+
+
+def purge_older_than(factory: sessionmaker[Session], days: int) -> int:
+    """Delete the records of DPAs issued more than `days` ago (retention); how many."""
+    cutoff = utcnow() - timedelta(days=days)
+    with transaction(factory) as session:
+        result: Any = session.execute(delete(DpaRecord).where(DpaRecord.issued_at < cutoff))
+        return int(result.rowcount)

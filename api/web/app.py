@@ -16,6 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from api.captcha import CaptchaVerifier
+from api.content import ContentError, get_content
+from api.content.completeness import refusal
 from api.core.crypto import cipher_from_settings
 from api.core.settings import Settings, get_settings
 from api.db.store import Store
@@ -30,6 +32,19 @@ from api.web.routes import config as config_routes
 logger = logging.getLogger(__name__)
 
 LOOPBACK_ORIGIN = r"http://(127\.0\.0\.1|localhost)(:\d+)?"
+
+
+def production_refusal(settings: Settings) -> str | None:
+    """Why a production API must not start on its content (None: it may), as one message for
+    the entry points to print: a DPA issued now would show an example value (the same rule as
+    the production site build, `api.content.completeness`), or the content is invalid."""
+    if settings.is_development:
+        return None
+    try:
+        content = get_content(settings.DATA_DIR)
+    except ContentError as error:
+        return "refusing to start in production: invalid content:\n  " + "\n  ".join(error.problems)
+    return refusal(content)
 
 
 def register_health_check(app: FastAPI, name: str, check: Callable[[], str]) -> None:
@@ -101,7 +116,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origin_regex=LOOPBACK_ORIGIN,
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "Accept", "Accept-Language", "Idempotency-Key"],
-            expose_headers=["Content-Disposition", "X-DPA-Reference", "X-DPA-SHA256"],
+            expose_headers=[
+                "Content-Disposition",
+                "X-DPA-Reference",
+                "X-DPA-SHA256",
+                "X-DPA-Draft",
+            ],
         )
     app.add_middleware(CatchUnexpected)
     app.add_middleware(ApiHeaders, hsts=not settings.is_development)

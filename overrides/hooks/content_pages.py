@@ -31,6 +31,8 @@ from mkdocs.structure.pages import Page
 from pydantic import BaseModel
 
 from api.content import LANGUAGES, Content, Lang, Text
+from api.content.completeness import examples_for
+from api.content.wording import countries, mechanism_texts
 from api.core.i18n import BABEL_LOCALES, country_name, language_prefix, long_date
 from api.dpa.schemas import DpaRequest
 from api.inquiries.schemas import ContactRequest, RequesterRole, RequestType
@@ -136,6 +138,8 @@ def page_globals(lang: Lang, content: Content, page_url: str) -> dict[str, Any]:
         "number": lambda value: format_decimal(value, locale=locale),
         "long_date": lambda value: long_date(value, lang),
         "country": lambda code: country_name(code, lang),
+        "countries": lambda codes: countries(codes, lang),
+        "mechanisms": lambda transfer: mechanism_texts(transfer, messages, lang),
         # From the site's root and relative to the page (`mkdocs serve` too).
         "root": "/" + language_prefix(lang),
         "root_relative": "../" * page_url.count("/"),
@@ -145,6 +149,8 @@ def page_globals(lang: Lang, content: Content, page_url: str) -> dict[str, Any]:
         "toms": content.toms,
         "subprocessors": content.subprocessors,
         "announcements": announcements(content.subprocessors),
+        # What a DPA issued now would still show as an example value (then: a draft).
+        "dpa_examples": examples_for(content, "dpa"),
     }
 
 

@@ -26,7 +26,9 @@ from api.content import LANGUAGES, Change, Content, Lang, SubprocessorGroup
 from api.core.i18n import long_date
 from api.core.messages import Messages
 
-SCHEMA_VERSION = "1.0"
+# 2.0: each subprocessor states its legal entity, address, entity country, processing locations
+# and a structured `transfer` (countries, nature, mechanisms) instead of `transfer_mechanism`.
+SCHEMA_VERSION = "2.0"
 JSON_PATH = "subprocessors.json"
 SCHEMA_PATH = "subprocessors.schema.json"
 FEED_PATH = "subprocessors.atom"
@@ -54,7 +56,7 @@ class SubprocessorList(BaseModel):
     )
 
     schema_url: str = Field(alias="$schema")
-    schema_version: Literal["1.0"] = Field(description="Version of this document's format.")
+    schema_version: Literal["2.0"] = Field(description="Version of this document's format.")
     version: date = Field(description="The list's version: its newest effective date.")
     generated_at: AwareDatetime = Field(description="When this file was generated (UTC).")
     publisher: Publisher

@@ -18,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from api.content import LANGUAGES, Content, ContentError, Lang, load_content
+from api.content.completeness import example_problems
 from api.core.files import ENV_VARS
 from api.core.i18n import DEFAULT_LANG, language_prefix
 
@@ -96,9 +97,7 @@ def data_dir(config: MkDocsConfig) -> Path:
 
 def production_problems(content: Content) -> list[str]:
     """Everything that keeps this content from being published."""
-    problems = [
-        f"{example}: still an example value (tagged !example)" for example in content.examples
-    ]
+    problems = example_problems(content, "site")
     origin = api_origin()
     if origin is None:
         problems.append(f"{API_ORIGIN_VAR}: not set (the origin /api/* is rewritten to)")

@@ -1,8 +1,11 @@
 """The DPA page in Chromium: fill in the form in both languages, the agreement downloads, is a
-valid .docx and holds the company name exactly as typed; wrong input is shown at its field."""
+valid .docx and holds the company name exactly as typed, the page offers both formats of the one
+agreement and says, before the form and after it, that it is a draft while data/ holds example
+values; wrong input is shown at its field."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 PATHS = {"de": "/dpa/", "en": "/en/dpa/"}
 SUBMIT = {"de": "Vertrag erstellen", "en": "Create and download"}
+DRAFT = {"de": "ENTWURF", "en": "DRAFT"}
 
 
 def open_form(page: Page, live_server: str, lang: str) -> list[str]:
@@ -56,7 +60,8 @@ def test_form_downloads_the_filled_agreement(
     with page.expect_download() as download_info:
         page.get_by_role("button", name=SUBMIT[lang]).click()
     download = download_info.value
-    assert download.suggested_filename.startswith("UNOY-DPA-M")
+    # the shipped data holds example values: a draft, and its file name says so
+    assert download.suggested_filename.startswith(f"UNOY-DPA-{DRAFT[lang]}-M")
     assert download.suggested_filename.endswith(".docx")
     target = tmp_path / download.suggested_filename
     download.save_as(target)
@@ -69,6 +74,28 @@ def test_form_downloads_the_filled_agreement(
     assert shown.startswith("DPA-") and any(shown in h for h in header_texts(document))
     title = {"de": "Auftragsverarbeitungsvertrag", "en": "Data Processing Agreement"}[lang]
     assert title in all_text(document)
+    # the page said so before the form, and says so again with the result
+    expect(page.locator("#dpa-draft")).to_be_visible()
+    notice, form = (
+        page.locator("#dpa-draft").bounding_box(),
+        page.locator("#dpa-form").bounding_box(),
+    )
+    assert notice is not None and form is not None and notice["y"] < form["y"]
+    expect(page.locator("#dpa-draft-result")).to_be_visible()
+    # both formats of the one agreement (the PDF where the server has LibreOffice)
+    links = page.locator("#dpa-files a")
+    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        expect(links).to_have_count(0)
+    else:
+        expect(links).to_have_count(2)
+        assert [links.nth(i).get_attribute("data-format") for i in range(2)] == ["docx", "pdf"]
+        for i in range(2):
+            assert shown in (links.nth(i).get_attribute("download") or "")
+        with page.expect_download() as pdf_info:
+            links.nth(1).click()
+        pdf = tmp_path / pdf_info.value.suggested_filename
+        pdf_info.value.save_as(pdf)
+        assert pdf.read_bytes().startswith(b"%PDF-") and shown in pdf.name
     assert errors == []
     assert page.evaluate("window.__cspViolations") == []
 

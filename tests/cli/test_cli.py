@@ -14,6 +14,7 @@ from api.core.crypto import generate_key
 from api.core.settings import get_settings
 from tests.support.aio import in_own_thread
 from tests.support.app import ClientFactory, valid_body
+from tests.support.content import complete_data
 from tests.support.smtp import SmtpServer
 
 runner = CliRunner()
@@ -146,3 +147,16 @@ def test_migrate_reports_the_revision(env: dict[str, str]) -> None:
     result = run("migrate")
     assert result.exit_code == 0
     assert "database at revision" in result.output
+
+
+def test_dpa_check_lists_what_a_dpa_would_still_show_as_an_example(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    result = run("dpa", "check")
+    assert result.exit_code == 1
+    assert "data/dpa.yml: terms.breach_notice_hours: still an example value" in result.output
+    assert "a DPA issued now is a DRAFT" in result.output
+    monkeypatch.setenv("TRUSTCENTER_DATA_DIR", str(complete_data(tmp_path)))
+    complete = run("dpa", "check")
+    assert complete.exit_code == 0, complete.output
+    assert "complete: a DPA issued now is no draft" in complete.output

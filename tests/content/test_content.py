@@ -165,7 +165,7 @@ def test_example_values_are_listed_with_their_paths() -> None:
     examples = get_content().examples
     assert "data/company.yml: dpo.name" in examples
     assert "data/company.yml: address.postal_code" in examples
-    assert "data/subprocessors.yml: groups[0].subprocessors[0].transfer_mechanism" in examples
+    assert "data/subprocessors.yml: groups[0].subprocessors[0].transfer.mechanisms" in examples
     # UNOY's name is in the source, so it is no example.
     assert "data/company.yml: name" not in examples
 
@@ -314,3 +314,110 @@ def test_stops_at_the_first_invalid_file(data_dir: Path) -> None:
     _edit(data_dir, "company.yml", lambda d: d.pop("signatory"))
     _edit(data_dir, "toms.yml", lambda d: d.pop("areas"))
     assert _problems(data_dir) == ["data/company.yml: signatory: required"]
+
+
+# --- subprocessors' legal entities and transfers -----------------------------------------------
+
+
+def test_the_legal_entities_the_source_names_are_in_the_data() -> None:
+    """Hubspot Inc., Userflow Inc., Unrolled LLC (Unlayer), Stripe Inc., Frogged Ltd.: from the
+    source, so no example; AWS's entity is not in the source, so it is one."""
+    content = get_content()
+    subprocessors = content.subprocessors
+    named = {"hubspot": "Hubspot Inc.", "userflow": "Userflow Inc.", "unlayer": "Unrolled LLC"}
+    named |= {"stripe": "Stripe Inc.", "frogged": "Frogged Ltd."}
+    for entry_id, entity in named.items():
+        assert subprocessors.get(entry_id).legal_entity == entity
+        assert entity in SOURCE
+    examples = set(content.examples)
+    assert "data/subprocessors.yml: groups[0].subprocessors[0].legal_entity" in examples
+    assert not any(
+        e.endswith("subprocessors[0].legal_entity") and "groups[1]" in e for e in examples
+    )
+
+
+def test_every_third_country_connection_states_its_basis() -> None:
+    for entry in get_content().subprocessors.all():
+        third = entry.third_countries()
+        if third:
+            assert entry.transfer is not None, entry.id
+            assert set(third) <= set(entry.transfer.countries)
+            assert entry.transfer.mechanisms
+
+
+def _entry(data: Any, entry_id: str) -> Any:
+    return next(
+        entry
+        for group in data["groups"]
+        for entry in group["subprocessors"]
+        if entry["id"] == entry_id
+    )
+
+
+def test_a_connection_to_a_third_country_without_transfer_is_refused(data_dir: Path) -> None:
+    _edit(data_dir, "subprocessors.yml", lambda data: _entry(data, "userflow").pop("transfer"))
+    assert _problems(data_dir) == [
+        "data/subprocessors.yml: groups[1].subprocessors[1].transfer: required: registered or "
+        "processing in US"
+    ]
+
+
+def test_a_transfer_names_each_third_country(data_dir: Path) -> None:
+    def change(data: Any) -> None:
+        entry = _entry(data, "frogged")
+        entry["processing_locations"] = ["EU", "IN"]
+        entry["transfer"]["countries"] = ["GB", "DE"]
+
+    _edit(data_dir, "subprocessors.yml", change)
+    assert _problems(data_dir) == [
+        "data/subprocessors.yml: groups[1].subprocessors[4].transfer.countries: 'DE' is in the "
+        "EU/EEA",
+        "data/subprocessors.yml: groups[1].subprocessors[4].transfer.countries: must include 'IN'",
+    ]
+
+
+def test_standard_contractual_clauses_need_their_module(data_dir: Path) -> None:
+    _edit(
+        data_dir,
+        "subprocessors.yml",
+        lambda data: _entry(data, "userflow")["transfer"].update(mechanisms=[{"kind": "scc"}]),
+    )
+    [problem] = _problems(data_dir)
+    assert problem.startswith(
+        "data/subprocessors.yml: groups[1].subprocessors[1].transfer.mechanisms[0]: value error"
+    )
+    assert "module" in problem
+
+
+def test_an_eu_entity_processing_in_the_eu_needs_no_transfer(data_dir: Path) -> None:
+    def change(data: Any) -> None:
+        entry = _entry(data, "frogged")
+        entry.update(entity_country="IE", processing_locations=["IE"])
+        entry.pop("transfer")
+
+    _edit(data_dir, "subprocessors.yml", change)
+    assert load_content(data_dir).subprocessors.get("frogged").transfer is None
+
+
+def test_dpa_terms_are_checked(data_dir: Path) -> None:
+    def change(data: Any) -> None:
+        data["terms"]["breach_notice_hours"] = 96
+        data["terms"]["liability"] = {"basis": "rule"}
+
+    _edit(data_dir, "dpa.yml", change)
+    problems = _problems(data_dir)
+    assert "data/dpa.yml: terms.breach_notice_hours: input should be less than or equal to 72" in (
+        problems
+    )
+    assert any(p.startswith("data/dpa.yml: terms.liability: value error") for p in problems)
+
+
+def test_annex_iv_wording_names_known_groups(data_dir: Path) -> None:
+    _edit(
+        data_dir,
+        "dpa.yml",
+        lambda data: data["annex_iv_groups"].update(nowhere={"title": {"de": "X", "en": "X"}}),
+    )
+    assert _problems(data_dir) == [
+        "data/dpa.yml: annex_iv_groups.nowhere: unknown group (see data/subprocessors.yml)"
+    ]

@@ -1,12 +1,22 @@
-"""A complete DPA request and a way to read every piece of text out of a .docx."""
+"""A complete DPA request, the document rendered from it, a way to read every piece of text out
+of a .docx, and a way to edit a template's XML as Word would."""
 
 from __future__ import annotations
 
 import io
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import docx
 from docx.document import Document
+
+from api.content import Content
+from api.dpa import issue
+from api.dpa.context import check_processing
+from api.dpa.schemas import DpaRequest
 
 CUSTOMER: dict[str, Any] = {
     "legal_name": "Müller & Söhne <GmbH>",
@@ -89,3 +99,22 @@ def footer_texts(document: Document) -> list[str]:
 
 def all_text(document: Document) -> str:
     return "\n".join(body_texts(document) + header_texts(document) + footer_texts(document))
+
+
+def render(body: dict[str, Any], content: Content, reference: str, issued_at: datetime) -> bytes:
+    """The requested format's bytes of the DPA `body` asks for (no record is made)."""
+    request = DpaRequest.model_validate(body)
+    chosen = check_processing(request.processing, content)
+    files = issue.render_files(request, chosen, content, reference=reference, issued_at=issued_at)
+    return files[0].body
+
+
+def edit_document_xml(src: Path, dst_dir: Path, change: Callable[[str], str]) -> None:
+    """Copy a template into `dst_dir` with `change` applied to its document XML."""
+    dst = dst_dir / src.name
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = change(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(item, data)

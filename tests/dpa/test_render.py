@@ -3,6 +3,7 @@ in the document's language, the reference on every page."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,9 +11,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from api.content import Content, Lang, get_content
-from api.core.i18n import long_date
-from api.dpa import issue
-from api.dpa.context import NONE, UnknownOptionError, build_context, check_processing
+from api.content.wording import mechanism_texts
+from api.core.i18n import country_name, long_date
+from api.dpa.context import UnknownOptionError, build_context, check_processing
 from api.dpa.schemas import DpaRequest
 from tests.dpa.sample import (
     COUNTRY,
@@ -21,9 +22,9 @@ from tests.dpa.sample import (
     customer_values,
     dpa_body,
     footer_texts,
-    header_texts,
     open_docx,
 )
+from tests.dpa.sample import render as render_dpa
 
 REFERENCE = "DPA-2026-TEST23"
 ISSUED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -36,9 +37,7 @@ def content() -> Content:
 
 
 def render(body: dict[str, Any], content: Content) -> bytes:
-    request = DpaRequest.model_validate(body)
-    chosen = check_processing(request.processing, content)
-    return issue.render(request, chosen, content, reference=REFERENCE, issued_at=ISSUED)
+    return render_dpa(body, content, REFERENCE, ISSUED)
 
 
 @pytest.fixture(scope="module", params=LANGS)
@@ -72,25 +71,54 @@ def test_customer_signatory_and_unoy_signatory_in_the_signature_block(
     assert len(blanks) == 2 and all(p.rstrip().endswith("_") for p in blanks)
 
 
+def annex(paragraphs: list[str], number: str, lang: Lang) -> list[str]:
+    """The body paragraphs of one annex, from its heading (the last paragraph with its title:
+    the table of contents lists it first) to the next annex's."""
+    word = {"de": "Anlage", "en": "Annex"}[lang]
+    start = max(i for i, p in enumerate(paragraphs) if p.startswith(f"{word} {number} –"))
+    end = next(
+        (i for i, p in enumerate(paragraphs[start + 1 :], start + 1) if p.startswith(word + " ")),
+        len(paragraphs),
+    )
+    return paragraphs[start:end]
+
+
 def _other(lang: Lang) -> Lang:
     return "en" if lang == "de" else "de"
 
 
-def test_annex_iii_holds_every_measure_in_the_documents_language(
+def test_annex_iii_holds_every_measure_once_in_the_annex_wording(
     rendered: tuple[Lang, str, list[str]], content: Content
 ) -> None:
     lang, text, paragraphs = rendered
     measures = content.toms.measures()
     assert measures
     for measure in measures:
-        assert f"{measure.title(lang)}: {measure.text(lang)}" in paragraphs, measure.id
-        other = measure.text(_other(lang))
-        if other != measure.text(lang):
+        line = f"{measure.title(lang)}: {measure.annex()(lang)}"
+        assert paragraphs.count(line) == 1, measure.id
+        if measure.annex_text is not None:
+            # the site's conversational wording stays on the site
+            assert measure.text(lang) not in text, f"{measure.id}: site text in the annex"
+        other = measure.annex()(_other(lang))
+        if other != measure.annex()(lang):
             assert other not in text, f"{measure.id} also in the other language"
     for area in content.toms.areas:
         assert area.title(lang) in paragraphs
     for category in content.toms.categories:
         assert category.title(lang) in paragraphs
+    # a category named like its area is not a heading of its own ("Verfügbarkeitskontrolle" once)
+    annex_iii = annex(paragraphs, "III", lang)
+    for first, second in itertools.pairwise(annex_iii):
+        assert not (first == second and first.strip()), f"'{first}' twice in a row"
+
+
+def test_annex_iii_speaks_in_the_third_person(rendered: tuple[Lang, str, list[str]]) -> None:
+    lang, text, _ = rendered
+    annex = text[text.index({"de": "Anlage III –", "en": "Annex III –"}[lang]) :]
+    annex = annex[: annex.index({"de": "Anlage IV –", "en": "Annex IV –"}[lang])]
+    words = {"de": (" wir ", " Wir ", " unser", " Unser", " Sie "), "en": (" we ", " We ", " our ")}
+    for word in words[lang]:
+        assert word not in annex, word
 
 
 def test_annex_iv_holds_every_subprocessor_in_the_documents_language(
@@ -101,42 +129,89 @@ def test_annex_iv_holds_every_subprocessor_in_the_documents_language(
     assert entries
     for entry in entries:
         assert entry.name in paragraphs
+        assert entry.legal_entity in paragraphs
+        assert entry.address in paragraphs
+        assert country_name(entry.entity_country, lang) in paragraphs
         assert entry.purpose(lang) in paragraphs
         assert entry.service(lang) in paragraphs
+        assert "; ".join(category(lang) for category in entry.data_categories) in paragraphs
+        places = ", ".join(country_name(code, lang) for code in entry.processing_locations)
+        assert places in paragraphs
         for location in (entry.location_us, entry.location_eu):
             if location is not None:
                 assert any(p.rstrip("*") == location(lang) for p in paragraphs), location
         for note in entry.notes:
             assert note(lang) in text
     for group in content.subprocessors.groups:
-        assert group.title(lang) in paragraphs
+        wording = content.dpa.annex_iv_groups.get(group.id)
+        assert (wording.title if wording else group.title)(lang) in paragraphs
     assert long_date(content.subprocessors.version, lang) in text
     base = content.company.trust_center_url + ("" if lang == "de" else "/en")
     assert f"{base}/subprocessors/" in text
     assert f"{base}/subprocessors.atom" in text
 
 
-def test_transfers_name_each_mechanism_from_the_data(
+def test_every_location_marker_of_the_site_is_kept(
     rendered: tuple[Lang, str, list[str]], content: Content
 ) -> None:
-    lang, text, _ = rendered
-    third_country = [e for e in content.subprocessors.all() if e.location_us is not None]
+    """A location with a note carries its marker (HubSpot's "Deutschland*" included), and the
+    note below it starts with the same marker."""
+    lang, _text, paragraphs = rendered
+    for entry in content.subprocessors.all():
+        for note in entry.notes:
+            if note.applies_to is None:
+                continue
+            location = getattr(entry, note.applies_to)
+            assert location is not None
+            marked = [p for p in paragraphs if p.rstrip("*") == location(lang) and p.endswith("*")]
+            assert marked, (entry.id, note.applies_to)
+            marker = marked[0][len(location(lang)) :]
+            assert f"{marker} {note(lang)}" in paragraphs
+
+
+def test_transfers_name_exactly_the_entries_and_bases_of_the_data(
+    rendered: tuple[Lang, str, list[str]], content: Content
+) -> None:
+    lang, text, paragraphs = rendered
+    third_country = [e for e in content.subprocessors.all() if e.transfer is not None]
     assert third_country
+    listed = []
     for entry in third_country:
-        assert entry.location_us is not None
-        mechanism = entry.transfer_mechanism(lang) if entry.transfer_mechanism else NONE
-        assert f"{entry.name} ({entry.location_us(lang)}): {mechanism}" in text
+        assert entry.transfer is not None
+        countries = ", ".join(country_name(code, lang) for code in entry.transfer.countries)
+        bases = mechanism_texts(entry.transfer, content.messages, lang)
+        name = (
+            entry.name
+            if entry.legal_entity == entry.name
+            else (f"{entry.name} ({entry.legal_entity})")
+        )
+        line = f"{name} – {countries}: {'; '.join(bases)}"
+        assert line in paragraphs, line
+        listed.append(line)
+        for basis in bases:  # and in Annex IV, one basis per line
+            assert basis in paragraphs
+        assert any(entry.transfer.nature(lang) in p for p in paragraphs)
+        if entry.transfer.supplementary_measures is not None:
+            assert entry.transfer.supplementary_measures(lang) in text
+    # clause 9.3 names no one else
+    start = paragraphs.index(listed[0])
+    assert paragraphs[start : start + len(listed)] == listed
+    assert "2021/914" in text
+    for entry in content.subprocessors.all():
+        if entry.transfer is None:
+            assert not any(p.startswith(f"{entry.name} – ") for p in paragraphs)
 
 
 def test_article_28_content_from_data(
     rendered: tuple[Lang, str, list[str]], content: Content
 ) -> None:
-    lang, text, _ = rendered
+    lang, text, paragraphs = rendered
     dpa = content.dpa
     for value in (dpa.subject_matter, dpa.duration, dpa.nature_and_purpose):
         assert value(lang) in text
+    annex_ii = annex(paragraphs, "II", lang)
     for option in dpa.data_subject_categories + dpa.personal_data_categories:
-        assert (option.label(lang) in text) == option.default, option.id
+        assert (option.label(lang) in annex_ii) == option.default, option.id
     assert f"{content.company.subprocessor_objection_days}" in text
     assert content.company.legal_name in text
 
@@ -144,8 +219,8 @@ def test_article_28_content_from_data(
 @pytest.mark.parametrize("lang", LANGS)
 def test_reference_and_versions_on_every_page(lang: Lang, content: Content) -> None:
     document = open_docx(render(dpa_body(lang), content))
-    headers = header_texts(document)
-    assert headers and all(REFERENCE in h for h in headers if h.strip())
+    for section in document.sections:
+        assert any(REFERENCE in p.text for p in section.header.paragraphs)
     footers = footer_texts(document)
     assert any(content.dpa.template_version in f for f in footers)
     # "page X of Y" as fields Word and LibreOffice fill in on every page
@@ -181,10 +256,11 @@ def test_processing_choices(lang: Lang, content: Content) -> None:
             "special_categories": True,
         },
     )
-    text = all_text(open_docx(render(body, content)))
+    document = open_docx(render(body, content))
+    annex_ii = annex(body_texts(document), "II", lang)
     for option in dpa.data_subject_categories + dpa.personal_data_categories:
-        assert (option.label(lang) in text) == (option in subjects + data), option.id
-    assert "Art. 9" in text
+        assert (option.label(lang) in annex_ii) == (option in subjects + data), option.id
+    assert "Art. 9" in all_text(document)
 
 
 def test_unknown_processing_option_is_refused(content: Content) -> None:

@@ -4,7 +4,6 @@ context, both languages use the same names."""
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from api.content import LANGUAGES, Lang, get_content
 from api.dpa.lint import jinja_sources, lint, names_used
 from api.dpa.render import template_path
+from tests.dpa.sample import edit_document_xml
 from tests.support.site_build import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "dpa_templates"
@@ -28,10 +28,24 @@ EXPECTED_NAMES = {
     "unoy.signatory.name",
     "objection_days",
     "processing.subject_matter",
-    "transfer.mechanism",
+    "transfer.mechanisms",
     "measure.text",
     "entry.location_eu",
+    "entry.legal_entity",
+    "entry.address",
+    "entry.entity_country",
+    "entry.processing_locations",
+    "entry.transfer.mechanisms",
     "subprocessors.feed_url",
+    "terms.breach_notice_hours",
+    "terms.audit_notice_days",
+    "terms.return_days",
+    "terms.backup_deletion_days",
+    "terms.governing_law",
+    "terms.jurisdiction",
+    "terms.prevailing_version",
+    "terms.liability.rule",
+    "draft",
 }
 
 
@@ -51,20 +65,18 @@ def test_reference_is_in_header_and_footer_has_versions(lang: Lang) -> None:
 
 def _edit(src: Path, dst_dir: Path, old: str, new: str) -> None:
     """Change the document XML of a copy of a template, as an edit in Word would."""
-    dst = dst_dir / src.name
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                assert old in text
-                data = text.replace(old, new, 1).encode("utf-8")
-            zout.writestr(item, data)
+
+    def change(xml: str) -> str:
+        assert old in xml
+        return xml.replace(old, new, 1)
+
+    edit_document_xml(src, dst_dir, change)
 
 
 def _copy_templates(tmp_path: Path) -> None:
     for lang in LANGUAGES:
         shutil.copy(template_path(lang), tmp_path / f"dpa.{lang}.docx")
+    shutil.copy(TEMPLATE_DIR / "clauses.yml", tmp_path / "clauses.yml")
 
 
 def test_lint_finds_a_broken_tag(tmp_path: Path) -> None:

@@ -7,6 +7,10 @@ import re
 import pytest
 
 from api.content import Content, Lang
+from api.content.completeness import examples_for
+from api.content.wording import countries, mechanism_texts
+from api.core.i18n import country_name
+from api.core.settings import Settings
 from tests.site.conftest import article_text, human_date, normalize, page_path, us_date
 from tests.support.site_build import Build
 
@@ -96,8 +100,15 @@ def test_every_subprocessor_on_the_subprocessors_page(
                 assert normalize(note(lang)) in text
             for category in entry.data_categories:
                 assert category(lang) in text
-            if entry.transfer_mechanism:
-                assert normalize(entry.transfer_mechanism(lang)) in text
+            # who it is and where it processes data, as in DPA Annex IV
+            assert normalize(entry.legal_entity) in text and normalize(entry.address) in text
+            assert country_name(entry.entity_country, lang) in text
+            assert countries(entry.processing_locations, lang) in text
+            if entry.transfer is not None:
+                assert countries(entry.transfer.countries, lang) in text
+                assert normalize(entry.transfer.nature(lang)) in text
+                for basis in mechanism_texts(entry.transfer, content.messages, lang):
+                    assert normalize(basis) in text
     none = {"de": "keiner", "en": "none"}[lang]
     assert f'<span class="tc-none">{none}</span>' in html
 
@@ -209,3 +220,52 @@ def test_legal_notice_and_privacy_from_company_data(
         assert value in privacy
     for word in ("hCaptcha", "Netlify", "eu-central-1", "Cookies" if lang == "de" else "cookies"):
         assert word in privacy
+
+
+PRIVACY_POINTS = {
+    "de": [
+        "§ 25 Abs. 2 Nr. 2 TDDDG",  # hCaptcha's storage on the device
+        "Cookies und vergleichbare Speicher",
+        "Art. 6 Abs. 1 lit. f DSGVO",
+        "EU-U.S. Data Privacy Framework",  # the safeguard of the transfer to the USA
+        "Ihr Widerspruchsrecht (Art. 21 DSGVO)",
+        "weder gesetzlich noch vertraglich verpflichtet",  # Art. 13(2)(e)
+        "Art. 22 DSGVO",
+        "drei Jahre ab dem Ende des Jahres, in dem die Anfrage erledigt wurde",
+        "drei Jahre nach seiner Erstellung",
+    ],
+    "en": [
+        "Section 25(2) no. 2 TDDDG",
+        "cookies and similar storage",
+        "Art. 6(1)(f) GDPR",
+        "EU-U.S. Data Privacy Framework",
+        "Your right to object (Art. 21 GDPR)",
+        "no statutory or contractual obligation",
+        "Art. 22 GDPR",
+        "three years from the end of the year in which the inquiry was closed",
+        "three years after it was produced",
+    ],
+}
+
+
+def test_privacy_notice_covers_what_the_site_does(site: Build, lang: Lang) -> None:
+    html = page_path(site.site_dir, lang, "privacy").read_text(encoding="utf-8")
+    privacy = text_of(site, lang, "privacy")
+    for point in PRIVACY_POINTS[lang]:
+        assert point in privacy, point
+    # the right to object stands apart: a section of its own, stated in bold
+    heading = PRIVACY_POINTS[lang][4]
+    found = re.search(rf"<h2[^>]*>{re.escape(heading)}", html)
+    assert found
+    section = html[found.end() :]
+    assert "<p><strong>" in section[: section.index("</p>")]
+    # the retention the notice states for DPA records is the API's default setting
+    assert Settings.model_fields["DPA_RETENTION_DAYS"].default == 3 * 365
+
+
+def test_dpa_page_says_draft_before_the_form(site: Build, content: Content, lang: Lang) -> None:
+    html = page_path(site.site_dir, lang, "dpa").read_text(encoding="utf-8")
+    assert examples_for(content, "dpa")
+    assert html.index('id="dpa-draft"') < html.index('id="dpa-form"')
+    count = len(examples_for(content, "dpa"))
+    assert f"{count} " in html[html.index('id="dpa-draft"') : html.index('id="dpa-form"')]

@@ -35,17 +35,23 @@ def test_schema_rejects_what_the_list_must_not_contain(site: Build) -> None:
     del document["groups"][0]["subprocessors"][0]["purpose"]["en"]
     document["changelog"][0]["notice_date"] = "26.11.2026"
     document["changelog"][0]["kind"] = "renamed"
-    messages = [error.message for error in validator.iter_errors(document)]
+    document["groups"][0]["subprocessors"][0]["transfer"]["mechanisms"] = [{"kind": "bcr"}]
+    # an optional object's problems are inside the `anyOf` error that reports it
+    errors = list(validator.iter_errors(document))
+    while any(error.context for error in errors):
+        errors = [sub for error in errors for sub in (error.context or [error])]
+    messages = [error.message for error in errors]
     assert any("'en' is a required property" in message for message in messages)
     assert any("'26.11.2026' is not a 'date'" in message for message in messages)
     assert any("'renamed' is not one of" in message for message in messages)
+    assert any("'bcr' is not one of" in message for message in messages)
 
 
 def test_json_holds_both_languages_version_and_generation_time(
     site: Build, content: Content
 ) -> None:
     document = json.loads((site.site_dir / "subprocessors.json").read_text("utf-8"))
-    assert document["schema_version"] == "1.0"
+    assert document["schema_version"] == "2.0"
     assert document["version"] == content.subprocessors.version.isoformat()
     generated = datetime.fromisoformat(document["generated_at"])
     assert generated.tzinfo is not None
@@ -55,6 +61,13 @@ def test_json_holds_both_languages_version_and_generation_time(
     for entry, expected in zip(entries, content.subprocessors.all(), strict=True):
         assert entry["name"] == expected.name
         assert entry["purpose"] == {"de": expected.purpose.de, "en": expected.purpose.en}
+        assert entry["legal_entity"] == expected.legal_entity
+        assert entry["entity_country"] == expected.entity_country
+        assert entry["processing_locations"] == expected.processing_locations
+        expected_transfer = (
+            expected.transfer.model_dump(mode="json") if expected.transfer else None
+        )
+        assert entry["transfer"] == expected_transfer
     assert len(document["changelog"]) == len(content.subprocessors.changelog)
     assert document["objection_period_days"] == content.company.subprocessor_objection_days
 

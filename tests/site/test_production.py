@@ -12,6 +12,7 @@ import feedparser
 import pytest
 
 from api.content import load_content
+from api.content.completeness import readable
 from tests.support.site_build import PROJECT_ROOT, Build, build_site
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -33,14 +34,15 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_production_build_lists_the_example_values(tmp_path: Path) -> None:
-    examples = load_content().examples
-    assert examples, "data/ is expected to hold example values until UNOY supplies them"
+    content = load_content()
+    assert content.examples, "data/ is expected to hold example values until UNOY supplies them"
     target = tmp_path / "site"
     built = build_site(target, env={"TRUSTCENTER_ENV": "production"})
     assert not built.ok
     assert "production build refused" in built.output
-    for example in examples:
-        assert f"{example}: still an example value" in built.output
+    for example in content.examples:
+        assert f"{readable(example, content)}: still an example value" in built.output
+    assert "data/subprocessors.yml: hubspot.address: still an example value" in built.output
     assert "TRUSTCENTER_API_ORIGIN: not set" in built.output
     assert not target.exists()
 
@@ -63,6 +65,11 @@ def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
         "We now apply a uniform password policy",
     )
     edit(data / "subprocessors.yml", "name: Stripe Inc.", "name: Stripe Payments Europe Ltd.")
+    edit(
+        data / "subprocessors.yml",
+        "legal_entity: Stripe Inc.",
+        "legal_entity: Stripe Payments Europe Ltd.",
+    )
     with (data / "subprocessors.yml").open("a", encoding="utf-8") as log:
         log.write(
             "  - kind: changed\n"
@@ -158,3 +165,9 @@ def test_site_url_from_the_environment(changed_site: Build) -> None:
     assert f'<link rel="canonical" href="{STAGING_URL}en/toms/">' in (
         site / "en" / "toms" / "index.html"
     ).read_text("utf-8")
+
+
+def test_a_complete_site_says_no_draft_on_the_dpa_page(changed_site: Build) -> None:
+    for page in ("dpa/index.html", "en/dpa/index.html"):
+        html = (changed_site.site_dir / page).read_text("utf-8")
+        assert 'id="dpa-form"' in html and 'id="dpa-draft"' not in html

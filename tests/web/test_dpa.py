@@ -3,6 +3,7 @@ bad-input matrix where every refusal is a clear 4xx and leaves nothing behind.""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import threading
@@ -48,8 +49,11 @@ def test_answers_the_filled_docx_with_its_reference_and_hash(client: TestClient,
     assert response.headers["cache-control"] == "no-store"
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment; ")
-    assert f'filename="UNOY-DPA-Muller-Sohne-GmbH-{reference}.docx"' in disposition
-    assert "filename*=UTF-8''UNOY-DPA-M%C3%BCller-" in disposition
+    # the shipped data holds example values: the agreement is a draft, and its name says so
+    draft = {"de": "ENTWURF", "en": "DRAFT"}[lang]
+    assert response.headers["x-dpa-draft"] == "true"
+    assert f'filename="UNOY-DPA-{draft}-Muller-Sohne-GmbH-{reference}.docx"' in disposition
+    assert f"filename*=UTF-8''UNOY-DPA-{draft}-M%C3%BCller-" in disposition
     document = open_docx(response.content)
     text = all_text(document)
     assert CUSTOMER["legal_name"] in text
@@ -324,3 +328,36 @@ def test_dpa_work_is_capped_and_leaves_threads_for_other_routes(
         assert [future.result().status_code for future in futures] == [200] * requests
     assert most[0] == DPA_THREADS
     assert records(client.app) == requests  # type: ignore[arg-type]
+
+
+def test_the_page_gets_every_format_of_one_agreement_as_json(make_client: ClientFactory) -> None:
+    """`Accept: application/json` (the DPA page): one reference, each file with its name and
+    hash, the same hashes as the record; without LibreOffice the .docx alone."""
+    client = make_client(RATE_LIMIT_DPA="10000/minute", SOFFICE_PATH="/nonexistent/soffice")
+    response = client.post("/api/dpa", json=dpa_body("de"), headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["cache-control"] == "no-store"
+    issued = response.json()
+    reference = issued["reference"]
+    assert response.headers["x-dpa-reference"] == reference and issued["draft"] is True
+    [docx] = issued["files"]
+    body = base64.b64decode(docx["content_base64"])
+    assert docx["format"] == "docx" and docx["media_type"] == DOCX_MEDIA_TYPE
+    assert docx["sha256"] == hashlib.sha256(body).hexdigest()
+    assert docx["filename"] == f"UNOY-DPA-ENTWURF-Müller-&-Söhne-GmbH-{reference}.docx"
+    assert reference in all_text(open_docx(body))
+    with client.app.state.store.session_factory() as session:  # type: ignore[attr-defined]
+        record = session.scalars(select(DpaRecord)).one()
+    assert (record.docx_sha256, record.pdf_sha256) == (docx["sha256"], None)
+    assert record.output_sha256 == docx["sha256"] and record.draft is True
+
+
+def test_pdf_as_json_without_libreoffice_is_the_same_503(make_client: ClientFactory) -> None:
+    client = make_client(SOFFICE_PATH="/nonexistent/soffice")
+    response = client.post(
+        "/api/dpa", json=dpa_body("en", "pdf"), headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "pdf_unavailable"
+    assert records(client.app) == 0  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """Subscriptions to subprocessor changes, the proof of each notice, and lookup keys.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from api.db.base import UTCDateTime
 
 revision: str = "0006"
-down_revision: str | None = "0003"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,20 +1,24 @@
-"""`POST /api/dpa`: the customer's details in, their filled DPA (.docx or PDF) out."""
+"""`POST /api/dpa`: the customer's details in, their filled DPA out: the requested format's
+file, or (for `Accept: application/json`, as the DPA page asks) both formats of the one
+agreement, base64-encoded in one JSON answer."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from functools import partial
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from api.content import Option
 from api.core.i18n import DEFAULT_LANG, Lang, country_name
 from api.dpa import pdf
 from api.dpa.context import check_processing, collation_key
-from api.dpa.filename import content_disposition
+from api.dpa.filename import content_disposition, download_name
 from api.dpa.render import DOCX_MEDIA_TYPE
 from api.dpa.schemas import COUNTRY_CODES, DpaRequest
 from api.web.deps import (
@@ -28,6 +32,9 @@ from api.web.deps import (
 )
 from api.web.errors import error_responses
 from api.web.routes import API_PREFIX
+
+if TYPE_CHECKING:
+    from api.dpa.issue import IssuedDpa
 
 logger = logging.getLogger(__name__)
 
@@ -86,13 +93,64 @@ def dpa_options(
     )
 
 
+class DpaFileOut(BaseModel):
+    format: Literal["docx", "pdf"]
+    filename: str = Field(description="The file name to save it as (it says DRAFT for a draft).")
+    media_type: str
+    sha256: str = Field(description="SHA-256 of the file's bytes, as the record keeps it.")
+    content_base64: str
+
+
+class IssuedDpaOut(BaseModel):
+    """Every format of one agreement: one reference, one record."""
+
+    reference: str
+    draft: bool = Field(
+        description="True while a fact the agreement shows is an example value: then every "
+        "page says so and the agreement must not be signed."
+    )
+    files: list[DpaFileOut] = Field(
+        description="The requested format first, then the other one where it was made "
+        "(the PDF where LibreOffice is available)."
+    )
+
+
+def wants_json(request: Request) -> bool:
+    """The DPA page asks for both files at once with `Accept: application/json`."""
+    accept = request.headers.get("accept", "")
+    return any(part.split(";")[0].strip() == "application/json" for part in accept.split(","))
+
+
+def both_formats(issued: IssuedDpa, customer: str, draft: str) -> IssuedDpaOut:
+    """The JSON answer: every file of the one agreement, each with its download name."""
+    return IssuedDpaOut(
+        reference=issued.reference,
+        draft=issued.draft,
+        files=[
+            DpaFileOut(
+                format=file.format,
+                filename=download_name(
+                    customer, issued.reference, file.extension, ascii_only=False, draft=draft
+                ),
+                media_type=file.media_type,
+                sha256=file.sha256,
+                content_base64=base64.b64encode(file.body).decode("ascii"),
+            )
+            for file in issued.files
+        ],
+    )
+
+
 @router.post(
     "/dpa",
     response_class=Response,
     responses={
         200: {
             "description": "The filled DPA. Its reference and the SHA-256 of the bytes sent "
-            "are in the X-DPA-Reference and X-DPA-SHA256 headers.",
+            "are in the X-DPA-Reference and X-DPA-SHA256 headers. With `Accept: "
+            "application/json`: every format of the one agreement (the .docx, and its PDF "
+            "where LibreOffice is available) in one JSON object.",
+            "model": IssuedDpaOut,
             "content": {DOCX_MEDIA_TYPE: {}, pdf.PDF_MEDIA_TYPE: {}},
         },
         **error_responses(400, 413, 415, 422, 429, 503),
@@ -113,7 +171,8 @@ async def create_dpa(
     from api.dpa import issue as issuing
 
     chosen = check_processing(body.processing, content)
-    soffice = pdf.find_soffice(settings) if body.format == "pdf" else None
+    both = wants_json(request)
+    soffice = pdf.find_soffice(settings) if body.format == "pdf" or both else None
     if body.format == "pdf" and soffice is None:
         raise pdf.PdfUnavailable()
     await captcha.verify(body.captcha_token, address)
@@ -126,18 +185,34 @@ async def create_dpa(
         cipher,
         template_dir=settings.TEMPLATES_DIR,
         soffice=soffice,
+        both=both,
     )
     issued = await anyio.to_thread.run_sync(work, limiter=dpa_limiter(request.app))
-    logger.info("issued %s (%s, %s)", issued.reference, body.language, body.format)
+    formats = "+".join(file.format for file in issued.files)
+    logger.info(
+        "issued %s (%s, %s%s)",
+        issued.reference,
+        body.language,
+        formats,
+        ", draft" if issued.draft else "",
+    )
+    # A draft's file name says so, in the document's language.
+    draft = content.messages.t("dpa_document.draft", body.language) if issued.draft else ""
+    customer = body.customer.legal_name
+    headers = {"X-DPA-Reference": issued.reference, "Cache-Control": "no-store"}
+    if both:
+        answer = both_formats(issued, customer, draft)
+        return JSONResponse(answer.model_dump(mode="json"), headers=headers)
+    requested = issued.requested
     return Response(
-        content=issued.body,
-        media_type=issued.media_type,
+        content=requested.body,
+        media_type=requested.media_type,
         headers={
+            **headers,
             "Content-Disposition": content_disposition(
-                body.customer.legal_name, issued.reference, issued.extension
+                customer, issued.reference, requested.extension, draft
             ),
-            "X-DPA-Reference": issued.reference,
-            "X-DPA-SHA256": issued.sha256,
-            "Cache-Control": "no-store",
+            "X-DPA-SHA256": requested.sha256,
+            "X-DPA-Draft": "true" if issued.draft else "false",
         },
     )

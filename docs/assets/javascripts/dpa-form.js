@@ -1,7 +1,10 @@
 /*
- * The DPA form (/dpa/ and /en/dpa/): customer details -> POST /api/dpa -> the filled
- * agreement downloads in the browser and its reference is shown. Captcha, checks and error
- * display are forms.js's (loaded before this file).
+ * The DPA form (/dpa/ and /en/dpa/): customer details -> POST /api/dpa (Accept:
+ * application/json) -> one agreement in every format made (the .docx, and its PDF where the
+ * server has LibreOffice), one reference: the chosen format downloads at once, the page offers
+ * both files and shows the reference, and says so when the agreement is a draft. The files are
+ * kept in the browser only (blob URLs). Captcha, checks and error display are forms.js's
+ * (loaded before this file).
  *
  * The choices (countries, categories of data subjects and data) come from GET
  * /api/dpa/options, i.e. from the same data/ files the document is rendered from; PDF is
@@ -185,38 +188,71 @@
   );
 
   // --- submitting and downloading -------------------------------------------------------------
-  function fileName(response, reference) {
-    var header = response.headers.get("Content-Disposition") || "";
-    var star = /filename\*=UTF-8''([^;]+)/i.exec(header);
-    if (star) {
-      try {
-        return decodeURIComponent(star[1]);
-      } catch (ignored) {
-        // fall through to the ASCII name
-      }
+  function toBlob(file) {
+    var bytes = atob(file.content_base64);
+    var buffer = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i += 1) {
+      buffer[i] = bytes.charCodeAt(i);
     }
-    var plain = /filename="([^"]+)"/i.exec(header);
-    return plain ? plain[1] : "UNOY-DPA-" + reference;
+    return new Blob([buffer], { type: file.media_type });
   }
 
-  function offerDownload(blob, name, reference) {
-    var url = URL.createObjectURL(blob);
+  function downloadLink(file, text) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(toBlob(file));
+    link.download = file.filename;
+    link.setAttribute("data-format", file.format);
+    link.textContent = text;
+    return link;
+  }
+
+  function paragraph(className, text) {
+    var element = document.createElement("p");
+    if (className) {
+      element.className = className;
+    }
+    if (text) {
+      element.textContent = text;
+    }
+    return element;
+  }
+
+  function offerDownloads(issued) {
     result.textContent = "";
-    var done = document.createElement("p");
-    done.className = "tc-success";
+    var done = paragraph("tc-success");
     var parts = TEXT.done.split("{ref}");
     done.appendChild(document.createTextNode(parts[0]));
     var strong = document.createElement("strong");
     strong.id = "dpa-reference";
-    strong.textContent = reference;
+    strong.textContent = issued.reference;
     done.appendChild(strong);
     done.appendChild(document.createTextNode(parts[1] || ""));
     result.appendChild(done);
-    var again = document.createElement("a");
-    again.href = url;
-    again.download = name;
-    again.textContent = forms.format(TEXT.again, { name: name });
-    result.appendChild(again);
+    if (issued.draft) {
+      var draft = paragraph("tc-draft", TEXT.draft);
+      draft.id = "dpa-draft-result";
+      result.appendChild(draft);
+    }
+    var first = issued.files[0];
+    var again = downloadLink(first, forms.format(TEXT.again, { name: first.filename }));
+    result.appendChild(paragraph(null)).appendChild(again);
+    if (issued.files.length > 1) {
+      result.appendChild(paragraph(null, TEXT.files));
+      var list = document.createElement("ul");
+      list.id = "dpa-files";
+      issued.files.forEach(function (file) {
+        var item = document.createElement("li");
+        var label = file.format === "pdf" ? TEXT.formatPdf : TEXT.formatDocx;
+        item.appendChild(
+          downloadLink(file, forms.format(TEXT.file, { format: label, name: file.filename }))
+        );
+        item.appendChild(
+          document.createTextNode(" (" + TEXT.sha256 + " " + file.sha256.slice(0, 16) + "…)")
+        );
+        list.appendChild(item);
+      });
+      result.appendChild(list);
+    }
     result.hidden = false;
     again.click();
     result.focus();
@@ -234,18 +270,14 @@
     form.setAttribute("aria-busy", "true");
     status.textContent = TEXT.working;
     forms
-      .postJson(api + "/dpa", body(), lang, { Accept: "*/*" })
+      .postJson(api + "/dpa", body(), lang, { Accept: "application/json" })
       .then(function (response) {
         if (!response.ok) {
           return forms.readError(response).then(function (error) {
             errors.reportServer(error.fields, error.message || TEXT.unexpected);
           });
         }
-        var reference = response.headers.get("X-DPA-Reference") || "";
-        var name = fileName(response, reference);
-        return response.blob().then(function (blob) {
-          offerDownload(blob, name, reference);
-        });
+        return response.json().then(offerDownloads);
       })
       .catch(function () {
         errors.show([], TEXT.network);
