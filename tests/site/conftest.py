@@ -13,7 +13,18 @@ from api.content import LANGUAGES, Content, Lang, load_content
 from tests.support.site_build import Build, build_site
 
 # Every page of the site, by slug; identical in both languages.
-SLUGS = ("", "toms", "subprocessors", "security", "dpa", "contact", "legal-notice", "privacy")
+SLUGS = (
+    "",
+    "toms",
+    "subprocessors",
+    "security",
+    "dpa",
+    "contact",
+    "legal-notice",
+    "privacy",
+    "faq",
+    "documents",
+)
 
 
 MONTHS: dict[Lang, tuple[str, ...]] = {

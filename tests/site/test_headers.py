@@ -273,15 +273,18 @@ def test_local_server_redirects_within_the_site(site: Build) -> None:
 def test_local_server_rewrites_material_sitemap_lookups(client: TestClient) -> None:
     """Material fetches sitemap.xml next to each hreflang alternate; netlify.toml rewrites it."""
     sitemap = client.get("/sitemap.xml").text
-    for path in ("/toms/sitemap.xml", "/en/toms/sitemap.xml", "/en/sitemap.xml"):
+    for path in ("/toms/sitemap.xml", "/en/toms/sitemap.xml"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.text == sitemap
+    # The English root has a sitemap of its own (the English pages).
+    english = client.get("/en/sitemap.xml")
+    assert english.status_code == 200 and english.text != sitemap
     assert client.get("/en/toms/x/sitemap.xml").status_code == 404
 
 
 def test_sitemap_has_absolute_hreflang_alternates(site: Build) -> None:
     sitemap = (site.site_dir / "sitemap.xml").read_text("utf-8")
-    assert sitemap.count("<url>") == 2 * 8  # every page, in both languages
+    assert sitemap.count("<url>") == 2 * 10  # every page, in both languages
     assert re.search(r'hreflang="en" href="https://[^"]+/en/toms/"', sitemap)
     assert re.search(r'hreflang="de" href="https://[^"]+/toms/"', sitemap)
