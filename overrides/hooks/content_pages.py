@@ -247,7 +247,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     content = build.load(config)
     company = content.company
     config.site_name = f"{company.name} Trust Center"
-    config.site_url = os.environ.get(build.SITE_URL_VAR) or f"{company.trust_center_url}/"
+    # `mkdocs serve` points site_url at its own address: the preview's absolute links (hreflang
+    # alternates, and the sitemaps Material fetches next to them) stay on it.
+    if not (build.STATE.serving and config.site_url):
+        config.site_url = os.environ.get(build.SITE_URL_VAR) or f"{company.trust_center_url}/"
     config.copyright = f"© {date.today().year} {company.legal_name}"
     return config
 

@@ -86,6 +86,11 @@
         material(event);
         return;
       }
+      if (!String(message.data).trim()) {
+        // The page sends the empty field's value once at start: nothing to load for that.
+        send({ type: RESULT, data: { items: [] } });
+        return;
+      }
       queued = message; // while loading, only the latest query matters
       if (state === "idle") {
         load();
