@@ -12,6 +12,7 @@ conversion, hashing and the encrypted record. Nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import statistics
 import sys
@@ -85,13 +86,10 @@ def scaled(content: Content, factor: int) -> Content:
         )
         for group in content.subprocessors.groups
     ]
-    return Content(
-        company=content.company,
+    return dataclasses.replace(
+        content,
         toms=toms.model_copy(update={"categories": categories}),
         subprocessors=content.subprocessors.model_copy(update={"groups": groups}),
-        dpa=content.dpa,
-        messages=content.messages,
-        examples=content.examples,
     )
 
 

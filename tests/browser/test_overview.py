@@ -10,14 +10,14 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, ViewportSize
 
-from api.content import Content, get_content
+from api.content import Content, Lang, get_content
 from api.core.i18n import long_date
 from tests.browser.screen import LAPTOPS, PHONE, axe_violations, path_of
 from tests.support.brand import ICON, TOUCH_ICON, touch_icon_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-LANGS = ("de", "en")
+LANGS: tuple[Lang, ...] = ("de", "en")
 PARTS = ("toms", "subprocessors", "security", "dpa", "contact", "faq", "documents")
 
 
@@ -29,7 +29,7 @@ def content() -> Content:
 @pytest.mark.parametrize("viewport", LAPTOPS, ids=lambda v: f"{v['width']}x{v['height']}")
 @pytest.mark.parametrize("lang", LANGS)
 def test_home_shows_brand_facts_and_every_part_in_the_first_screen(
-    page: Page, live_server: str, content: Content, lang: str, viewport: ViewportSize
+    page: Page, live_server: str, content: Content, lang: Lang, viewport: ViewportSize
 ) -> None:
     page.set_viewport_size(viewport)
     page.goto(live_server + path_of(lang, ""), wait_until="networkidle")
@@ -57,7 +57,7 @@ def test_home_shows_brand_facts_and_every_part_in_the_first_screen(
     reviewed = page.locator(".tc-reviewed time")
     newest = content.reviewed(["toms", "subprocessors", "dpa", "legal", "faq"])
     assert reviewed.get_attribute("datetime") == newest.isoformat()
-    assert reviewed.inner_text() == long_date(newest, lang)  # type: ignore[arg-type]
+    assert reviewed.inner_text() == long_date(newest, lang)
 
     # Every part, one click away, without scrolling.
     cards = page.locator(".tc-overview a.tc-card")

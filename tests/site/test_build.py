@@ -119,7 +119,9 @@ def test_pages_use_the_lazy_search_worker(site: Build) -> None:
     for lang in LANGUAGES:
         for slug in SLUGS:
             html = page_path(site.site_dir, lang, slug).read_text(encoding="utf-8")
-            config = json.loads(re.search(r'id="__config"[^>]*>(.*?)</script>', html)[1])
+            found = re.search(r'id="__config"[^>]*>(.*?)</script>', html)
+            assert found, (lang, slug)
+            config = json.loads(found[1])
             worker = urlsplit(config["search"])
             assert worker.path.endswith("assets/javascripts/workers/search-lazy.js")
             params = parse_qs(worker.query)

@@ -1,0 +1,180 @@
+"""Lighthouse (mobile) for the pages a reviewer opens first, in both languages, against the
+project's own server as `make run` starts it (the site built for its address, compressed like
+Netlify, the production headers). Target: 100 in every category.
+
+Accessibility, best practices and SEO are deterministic; performance varies with the load of
+the machine, so each page is measured `--runs` times (3) and the median is reported, with the
+range. Lighthouse 12.8.2 (13.x needs Node >= 22.19) is installed with npm into
+bench/lighthouse/node_modules on first use; Chromium is Debian's (`CHROME_PATH`), told to
+resolve no host but loopback, so nothing leaves the machine.
+
+    python bench/bench_lighthouse.py [--runs 3] [--pages toms,dpa] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
+
+from tests.browser.conftest import free_port
+from tests.support.site_build import PROJECT_ROOT, build_site
+
+LIGHTHOUSE_DIR = Path(__file__).resolve().parent / "lighthouse"
+LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+PAGES = ("", "toms", "subprocessors", "contact", "dpa")
+LANGS = ("de", "en")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+CHROME_FLAGS = " ".join(
+    [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        # No DNS but loopback: Chromium's own background lookups fail instead of leaving.
+        '--host-resolver-rules="MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"',
+    ]
+)
+
+
+def install_lighthouse() -> None:
+    if LIGHTHOUSE.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm not found: install Node.js (>= 18) to run Lighthouse")
+    print("installing Lighthouse into bench/lighthouse/node_modules (npm ci) …", flush=True)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True)
+
+
+def start_server(site_dir: Path, state: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")},
+        "TRUSTCENTER_ENV": "development",
+        "TRUSTCENTER_SITE_DIR": str(site_dir),
+        "TRUSTCENTER_VAR_DIR": str(state),
+        "TRUSTCENTER_DATABASE_URL": f"sqlite:///{state / 'trustcenter.db'}",
+        "TRUSTCENTER_LOG_LEVEL": "warning",
+    }
+    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port)]
+    server = subprocess.Popen([*command, "--log-level", "warning"], cwd=PROJECT_ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code < 500:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("the server did not start")
+
+
+def lighthouse(url: str, report: Path) -> dict[str, Any]:
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--form-factor=mobile",
+            "--only-categories=" + ",".join(CATEGORIES),
+            "--output=json",
+            f"--output-path={report}",
+        ],
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        check=True,
+        capture_output=True,
+    )
+    result: dict[str, Any] = json.loads(report.read_text("utf-8"))
+    return result
+
+
+def scores(result: dict[str, Any]) -> dict[str, int]:
+    return {
+        category: round(100 * (result["categories"][category]["score"] or 0))
+        for category in CATEGORIES
+    }
+
+
+def lost_points(result: dict[str, Any]) -> list[str]:
+    """The weighted audits that did not pass, and audits in error."""
+    lost = []
+    for category in CATEGORIES:
+        for ref in result["categories"][category]["auditRefs"]:
+            audit = result["audits"][ref["id"]]
+            failed = audit["score"] is not None and audit["score"] < 1 and ref["weight"] > 0
+            if failed or audit.get("scoreDisplayMode") == "error":
+                shown = audit.get("displayValue", "")
+                lost.append(f"{category}/{ref['id']} score={audit['score']} {shown}".strip())
+    return lost
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", default=",".join(PAGES), help="slugs ('' is the home page)")
+    parser.add_argument("--keep", type=Path, help="keep the JSON reports in this directory")
+    args = parser.parse_args()
+    install_lighthouse()
+    version = json.loads((LIGHTHOUSE_DIR / "node_modules/lighthouse/package.json").read_text())
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        built = build_site(root / "site", env={"TRUSTCENTER_SITE_URL": f"http://127.0.0.1:{port}/"})
+        if not built.ok:
+            raise SystemExit(built.output)
+        (root / "state").mkdir()
+        reports = args.keep or root / "reports"
+        reports.mkdir(parents=True, exist_ok=True)
+        server = start_server(root / "site", root / "state", port)
+        try:
+            print(
+                f"Lighthouse {version['version']}, mobile, {args.runs} runs per page "
+                f"(performance: median [min-max]; other categories: worst run)"
+            )
+            print(f"{'page':22} {'perf':>14} {'a11y':>5} {'b-p':>5} {'seo':>5} {'s/run':>6}")
+            for slug in args.pages.split(","):
+                for lang in LANGS:
+                    path = ("/" if lang == "de" else f"/{lang}/") + (f"{slug}/" if slug else "")
+                    runs = []
+                    started = time.monotonic()
+                    for run in range(args.runs):
+                        name = f"{lang}-{slug or 'home'}-{run + 1}.json"
+                        runs.append(lighthouse(f"http://127.0.0.1:{port}{path}", reports / name))
+                    elapsed = (time.monotonic() - started) / args.runs
+                    per_run = [scores(result) for result in runs]
+                    perf = [score["performance"] for score in per_run]
+                    worst = {c: min(score[c] for score in per_run) for c in CATEGORIES[1:]}
+                    print(
+                        f"{path:22} {statistics.median(perf):5.0f} [{min(perf)}-{max(perf)}]"
+                        f"{'':>3} {worst['accessibility']:5} {worst['best-practices']:5}"
+                        f" {worst['seo']:5} {elapsed:6.1f}",
+                        flush=True,
+                    )
+                    for lost in sorted({item for result in runs for item in lost_points(result)}):
+                        print(f"{'':24}- {lost}")
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
