@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -127,6 +126,11 @@ def lost_points(result: dict[str, Any]) -> list[str]:
     return lost
 
 
+def timing(result: dict[str, Any], audit: str) -> float:
+    value: float = result["audits"][audit]["numericValue"]
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -150,7 +154,10 @@ def main() -> None:
                 f"Lighthouse {version['version']}, mobile, {args.runs} runs per page "
                 f"(performance: median [min-max]; other categories: worst run)"
             )
-            print(f"{'page':22} {'perf':>14} {'a11y':>5} {'b-p':>5} {'seo':>5} {'s/run':>6}")
+            print(
+                f"{'page':22} {'perf':>12} {'a11y':>5} {'b-p':>5} {'seo':>5}"
+                f" {'FCP ms':>7} {'LCP ms':>7} {'TBT ms':>7} {'s/run':>6}"
+            )
             for slug in args.pages.split(","):
                 for lang in LANGS:
                     path = ("/" if lang == "de" else f"/{lang}/") + (f"{slug}/" if slug else "")
@@ -160,17 +167,23 @@ def main() -> None:
                         name = f"{lang}-{slug or 'home'}-{run + 1}.json"
                         runs.append(lighthouse(f"http://127.0.0.1:{port}{path}", reports / name))
                     elapsed = (time.monotonic() - started) / args.runs
-                    per_run = [scores(result) for result in runs]
-                    perf = [score["performance"] for score in per_run]
-                    worst = {c: min(score[c] for score in per_run) for c in CATEGORIES[1:]}
+                    # The run with the median performance score stands for the page.
+                    runs.sort(key=lambda result: scores(result)["performance"])
+                    median = runs[len(runs) // 2]
+                    perf = [scores(result)["performance"] for result in runs]
+                    worst = {c: min(scores(result)[c] for result in runs) for c in CATEGORIES[1:]}
                     print(
-                        f"{path:22} {statistics.median(perf):5.0f} [{min(perf)}-{max(perf)}]"
-                        f"{'':>3} {worst['accessibility']:5} {worst['best-practices']:5}"
-                        f" {worst['seo']:5} {elapsed:6.1f}",
+                        f"{path:22} {scores(median)['performance']:3} [{perf[0]}-{perf[-1]}]"
+                        f"{'':>2} {worst['accessibility']:5} {worst['best-practices']:5}"
+                        f" {worst['seo']:5} {timing(median, 'first-contentful-paint'):7.0f}"
+                        f" {timing(median, 'largest-contentful-paint'):7.0f}"
+                        f" {timing(median, 'total-blocking-time'):7.0f} {elapsed:6.1f}",
                         flush=True,
                     )
-                    for lost in sorted({item for result in runs for item in lost_points(result)}):
+                    for lost in lost_points(median):
                         print(f"{'':24}- {lost}")
+            load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+            print(f"load average at the end: {load} (TBT, hence performance, follows it)")
         finally:
             server.terminate()
             server.wait(timeout=20)
