@@ -109,7 +109,7 @@ def _lookup(content: Content, path: str) -> object:
     return current
 
 
-def _text(value: object, path: str, lang: Lang) -> str | None:
+def _text(value: object, lang: Lang) -> str | None:
     if isinstance(value, Text):
         return value(lang)
     if isinstance(value, str | int) and not isinstance(value, bool):
@@ -124,10 +124,10 @@ def _value(content: Content, path: str, lang: Lang) -> str:
     if isinstance(value, date):
         return f'<time datetime="{value.isoformat()}">{escape(long_date(value, lang))}</time>'
     if isinstance(value, list | tuple) and value:
-        items = [_text(item, path, lang) for item in value]
+        items = [_text(item, lang) for item in value]
         if all(item is not None for item in items):
             return ", ".join(str(markdown_text(item)) for item in items)
-    text = _text(value, path, lang)
+    text = _text(value, lang)
     if text is None:
         raise MarkerError(f"'{path}' is not a single value")
     if path.rsplit(".", 1)[-1].endswith("email"):
@@ -169,8 +169,6 @@ def page_globals(lang: Lang, content: Content, page_url: str) -> dict[str, Any]:
         "toms": content.toms,
         "subprocessors": content.subprocessors,
         "announcements": announcements(content.subprocessors),
-        "dpa": content.dpa,
-        "reviews": content.reviews,
         "faq": content.faq,
         # Markers inside data (FAQ answers), filled like the page's own.
         "expand": lambda text: expand(text, lang, content, page_url),
