@@ -86,24 +86,28 @@ def start_server(site_dir: Path, state: Path, port: int) -> subprocess.Popen[byt
     raise SystemExit("the server did not start")
 
 
-def lighthouse(url: str, report: Path) -> dict[str, Any]:
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--form-factor=mobile",
-            "--only-categories=" + ",".join(CATEGORIES),
-            "--output=json",
-            f"--output-path={report}",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-        capture_output=True,
-    )
-    result: dict[str, Any] = json.loads(report.read_text("utf-8"))
-    return result
+def lighthouse(url: str, report: Path, attempts: int = 2) -> dict[str, Any]:
+    """One Lighthouse run; a second attempt when Chrome fails to start (it can, on a busy box)."""
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--form-factor=mobile",
+        "--only-categories=" + ",".join(CATEGORIES),
+        "--output=json",
+        f"--output-path={report}",
+    ]
+    for attempt in range(attempts):
+        done = subprocess.run(
+            command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, check=False
+        )
+        if done.returncode == 0:
+            result: dict[str, Any] = json.loads(report.read_text("utf-8"))
+            return result
+        if attempt == attempts - 1:
+            raise SystemExit(f"lighthouse failed on {url}:\n{done.stderr.decode()[-2000:]}")
+    raise AssertionError("unreachable")
 
 
 def scores(result: dict[str, Any]) -> dict[str, int]:

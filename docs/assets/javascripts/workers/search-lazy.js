@@ -2,7 +2,7 @@
  * The site's search worker: Material's own, loaded when the reader first searches.
  *
  * Material starts its search worker and downloads the whole search index (and, for German,
- * lunr's language support) on every page load, about a third of a first visit's bytes, although
+ * lunr's language support) on every page load, about a quarter of a first visit's bytes, although
  * most readers never search. Material lets a site bring its own worker (`__config.search`, see
  * overrides/hooks/language_pages.py); this one answers Material's messages itself until the
  * first query, then loads the full index and Material's worker and hands both over.
