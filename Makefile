@@ -15,7 +15,7 @@ export TRUSTCENTER_TEST_POSTGRES_URL TRUSTCENTER_TEST_REDIS_URL
 
 say = @printf '\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: run build serve test lint format bench browser clean
+.PHONY: run build serve test lint format bench lighthouse brand browser clean
 
 $(BIN)/python:
 	$(call say,Creating the virtual environment in $(VENV)/)
@@ -41,6 +41,9 @@ build: $(VENV)/.installed-site
 	$(call say,Building the site into site/)
 	$(BIN)/mkdocs build --strict --clean
 
+# The site is built for the address it is served from: its hreflang alternates are absolute, and
+# Material fetches a sitemap next to each (another origin would be refused by the CSP).
+run: export TRUSTCENTER_SITE_URL ?= http://$(HOST):$(PORT)/
 run: $(VENV)/.installed-run build
 	$(call say,Starting the Trust Center: open http://$(HOST):$(PORT)/ (Ctrl-C stops it))
 	$(BIN)/trustcenter serve --host $(HOST) --port $(PORT)
@@ -71,6 +74,15 @@ test: $(VENV)/.installed-test browser lint
 
 bench: build $(VENV)/.installed-test
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Lighthouse (mobile) against the local server, median of 3 runs; installs Lighthouse with npm
+# into bench/lighthouse/node_modules on first use (needs Node >= 18 and a Chromium).
+lighthouse: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_lighthouse.py
+
+# After a change of docs/assets/brand/icon.svg: render the touch icon from it.
+brand: $(VENV)/.installed-test browser
+	$(BIN)/python -m tests.support.brand
 
 clean:
 	rm -rf site var .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ shared machine's load does not inflate. The ratios compare medians.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import statistics
 import sys
@@ -120,13 +121,10 @@ def scaled(content: Content, factor: int) -> Content:
         )
         for group in content.subprocessors.groups
     ]
-    return Content(
-        company=content.company,
+    return dataclasses.replace(
+        content,
         toms=toms.model_copy(update={"categories": categories}),
         subprocessors=content.subprocessors.model_copy(update={"groups": groups}),
-        dpa=content.dpa,
-        messages=content.messages,
-        examples=content.examples,
     )
 
 

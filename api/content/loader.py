@@ -8,19 +8,24 @@ The load stops at the first invalid file, and each problem reads
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from api.content.markers import markers
 from api.content.model import (
     EEA,
     Company,
     DpaOptions,
+    Faq,
     Model,
     Option,
+    Reviews,
     Subprocessor,
     Subprocessors,
     Toms,
@@ -43,6 +48,19 @@ class Content:
     messages: Messages
     # "data/company.yml: dpo.name" for every value still tagged !example.
     examples: list[str]
+    reviews: Reviews
+    faq: Faq
+
+    def reviewed(self, parts: list[str]) -> date:
+        """The date a page made of `parts` (fields of data/reviews.yml) was last reviewed: the
+        newest of theirs. Announcing a subprocessor change counts as reviewing the list."""
+        known = Reviews.model_fields
+        unknown = [part for part in parts if part not in known]
+        if unknown or not parts:
+            raise KeyError(", ".join(unknown) or "no part named")
+        dates: dict[str, date] = self.reviews.model_dump()
+        dates["subprocessors"] = max(dates["subprocessors"], self.subprocessors.newest_notice)
+        return max(dates[part] for part in parts)
 
 
 _MESSAGES = {
@@ -125,6 +143,8 @@ def _check_subprocessors(subprocessors: Subprocessors, label: str) -> list[str]:
         for j, entry in enumerate(group.subprocessors):
             problems += _check_transfer(entry, f"{label}: groups[{i}].subprocessors[{j}]")
     known = {entry.id for entry in subprocessors.all()}
+    if subprocessors.hosting not in known:
+        problems.append(f"{label}: hosting: unknown subprocessor '{subprocessors.hosting}'")
     for i, change in enumerate(subprocessors.changelog):
         if change.subprocessor not in known:
             unknown = change.subprocessor
@@ -174,6 +194,29 @@ def _check_annex_groups(dpa: DpaOptions, subprocessors: Subprocessors) -> list[s
     ]
 
 
+# Markers an FAQ answer may not hold: a whole block that is no fact (and no FAQ in the FAQ).
+NOT_IN_ANSWERS = {"faq", "form", "key-facts", "overview"}
+
+
+def _check_faq(faq: Faq, label: str) -> list[str]:
+    problems = _repeated([(f"questions[{i}].id", q.id) for i, q in enumerate(faq.questions)], label)
+    for i, question in enumerate(faq.questions):
+        found = {lang: markers(question.answer(lang)) for lang in LANGUAGES}
+        first = LANGUAGES[0]
+        for lang, answer_markers in found.items():
+            where = f"{label}: questions[{i}].answer.{lang}"
+            if not answer_markers:
+                problems.append(f"{where}: no marker: an answer takes its facts from data/")
+            problems += [
+                f"{where}: marker '{name}' cannot be used in an answer"
+                for name, _ in answer_markers
+                if name in NOT_IN_ANSWERS
+            ]
+            if Counter(answer_markers) != Counter(found[first]):
+                problems.append(f"{where}: markers differ from {first}'s")
+    return problems
+
+
 def _repeated(ids: list[tuple[str, str]], label: str) -> list[str]:
     """One problem for each id that is used again, at the place where it is used again."""
     seen: set[str] = set()
@@ -207,7 +250,18 @@ def load_content(data_dir: Path | None = None) -> Content:
     problems = _check_annex_groups(dpa, subprocessors)
     if problems:
         raise ContentError(problems)
-    return Content(company, toms, subprocessors, dpa, load_messages(data_dir), examples)
+    reviews = load(Reviews, "reviews.yml")
+    faq = load(Faq, "faq.yml", _check_faq)
+    return Content(
+        company=company,
+        toms=toms,
+        subprocessors=subprocessors,
+        dpa=dpa,
+        messages=load_messages(data_dir),
+        examples=examples,
+        reviews=reviews,
+        faq=faq,
+    )
 
 
 @lru_cache(maxsize=4)

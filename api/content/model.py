@@ -56,6 +56,9 @@ class Measure(Model):
     # The wording of DPA Annex III (third person, a contract's voice) where the site's text is
     # conversational; the site keeps `text`.
     annex_text: Text | None = None
+    # One sentence the home page and the FAQ show for this measure; it may only repeat what
+    # `text` says (a digest, never a new claim).
+    summary: Text | None = None
 
     def annex(self) -> Text:
         return self.annex_text or self.text
@@ -96,6 +99,11 @@ class Toms(Model):
             if area.id == area_id:
                 return area
         raise KeyError(area_id)
+
+    @property
+    def by_id(self) -> dict[str, Measure]:
+        """Every measure by its id (a marker reaches one as ``toms.by_id.encryption.summary``)."""
+        return {measure.id: measure for measure in self.measures()}
 
 
 # --- Subprocessors ----------------------------------------------------------------------------
@@ -192,6 +200,8 @@ class Change(Model):
 class Subprocessors(Model):
     groups: list[SubprocessorGroup] = Field(min_length=1)
     changelog: list[Change] = Field(min_length=1)
+    # The id of the subprocessor that hosts the UNOY platform (the home page and FAQ name it).
+    hosting: Identifier
 
     @property
     def version(self) -> date:
@@ -206,6 +216,23 @@ class Subprocessors(Model):
             if entry.id == subprocessor_id:
                 return entry
         raise KeyError(subprocessor_id)
+
+    @property
+    def host(self) -> Subprocessor:
+        """The subprocessor named by `hosting`."""
+        return self.get(self.hosting)
+
+    @property
+    def count(self) -> int:
+        return len(self.all())
+
+    @property
+    def names(self) -> list[str]:
+        return [entry.name for entry in self.all()]
+
+    @property
+    def newest_notice(self) -> date:
+        return max(change.notice_date for change in self.changelog)
 
 
 # --- Company ----------------------------------------------------------------------------------
@@ -253,6 +280,46 @@ class Company(Model):
     signatory: Signatory
     subprocessor_objection_days: int = Field(ge=1, le=365)
     supervisory_authority: Text
+
+
+# --- Reviews ----------------------------------------------------------------------------------
+
+
+class Reviews(Model):
+    """When UNOY last reviewed each part of the Trust Center (``data/reviews.yml``). A page names
+    its parts in its front matter (``reviewed: toms``); it shows the newest of their dates
+    (`Content.reviewed`), and the sitemap gives that date as the page's ``lastmod``."""
+
+    toms: date
+    subprocessors: date
+    dpa: date
+    legal: date
+    faq: date
+
+
+# --- FAQ --------------------------------------------------------------------------------------
+
+# A page of docs/ and, optionally, an anchor on it: "toms.md#encryption".
+PageLink = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+\.md(#[A-Za-z0-9_-]+)?$")]
+
+
+class Details(Model):
+    """Where an answer's facts are set out in full."""
+
+    page: PageLink
+    label: Text
+
+
+class Question(Model):
+    id: Identifier
+    question: Text
+    # Markdown whose facts come from data/ through markers (`<!-- trustcenter:value … -->`).
+    answer: Text
+    details: Details
+
+
+class Faq(Model):
+    questions: list[Question] = Field(min_length=10)
 
 
 # --- DPA --------------------------------------------------------------------------------------

@@ -17,13 +17,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette_compress import CompressMiddleware
 
 from api.core.files import checkout_root
 from api.core.netlify import HIDDEN, merged_headers, parse_headers_file, parse_netlify_toml
 
 logger = logging.getLogger(__name__)
 
+# Below this a compressed body saves less than its headers cost.
+COMPRESS_MINIMUM_SIZE = 500
 MEDIA_TYPES = {
     ".atom": "application/atom+xml",
     ".json": "application/json",
@@ -94,6 +97,13 @@ class SiteApp:
         await response(scope, receive, send)
 
 
+def compressed(app: ASGIApp) -> ASGIApp:
+    """Compress responses as Netlify does (brotli, else gzip, for the types worth it), so what
+    a local run measures (tests/browser, bench/bench_lighthouse.py) is what visitors get.
+    Netlify offers no zstd; brotli quality 4 is cheap enough to run per request."""
+    return CompressMiddleware(app, minimum_size=COMPRESS_MINIMUM_SIZE, zstd=False)
+
+
 def default_netlify_toml() -> Path | None:
     root = checkout_root()
     return root / "netlify.toml" if root is not None else None
@@ -108,4 +118,4 @@ def mount_site(app: FastAPI, site_dir: Path, netlify_toml: Path | None = None) -
             "site directory %s not found: run `make build`; serving the API only", site_dir
         )
         return
-    app.mount("/", SiteApp(site_dir, netlify_toml), name="site")
+    app.mount("/", compressed(SiteApp(site_dir, netlify_toml)), name="site")

@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page
 from pydantic import BaseModel
 
 from api.content import LANGUAGES, Content, Lang, Text
+from api.content import markers as content_markers
 from api.content.completeness import examples_for
 from api.content.wording import countries, mechanism_texts
 from api.core.i18n import BABEL_LOCALES, country_name, language_prefix, long_date
@@ -38,9 +39,8 @@ from api.dpa.schemas import DpaRequest
 from api.inquiries.schemas import ContactRequest, RequesterRole, RequestType
 from api.subscriptions.schemas import ConfirmRequest, SubscribeRequest
 
-MARKER = re.compile(
-    r"<!--\s*trustcenter:(?P<name>[a-z][a-z-]*)(?:\s+(?P<arg>[A-Za-z0-9_.]+))?\s*-->"
-)
+# The marker syntax is part of the content format (FAQ answers in data/ use it too).
+MARKER = content_markers.MARKER
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Characters Python-Markdown would read as markup; data is text, so they are escaped.
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -101,18 +101,50 @@ def max_lengths(model: type[BaseModel]) -> dict[str, int]:
     return found
 
 
-def _value(content: Content, path: str, lang: Lang) -> str:
-    """A single value by dotted path, e.g. ``company.subprocessor_objection_days``."""
+def _lookup(content: Content, path: str) -> object:
+    """A value by dotted path, e.g. ``company.subprocessor_objection_days`` or, through a
+    mapping, ``toms.by_id.encryption.summary``."""
     current: Any = content
     for part in path.split("."):
-        if part.startswith("_") or not hasattr(current, part):
+        if part.startswith("_"):
             raise MarkerError(f"unknown value '{path}'")
-        current = getattr(current, part)
-    if isinstance(current, Text):
-        return current(lang)
-    if isinstance(current, str | int | date):
-        return current.isoformat() if isinstance(current, date) else str(current)
-    raise MarkerError(f"'{path}' is not a single value")
+        if isinstance(current, dict):
+            if part not in current:
+                raise MarkerError(f"unknown value '{path}'")
+            current = current[part]
+        elif hasattr(current, part):
+            current = getattr(current, part)
+        else:
+            raise MarkerError(f"unknown value '{path}'")
+    return current
+
+
+def _text(value: object, lang: Lang) -> str | None:
+    if isinstance(value, Text):
+        return value(lang)
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _value(content: Content, path: str, lang: Lang) -> str:
+    """A single value by dotted path, as Markdown: text escaped, an email address a mailto
+    link, a date for people (with its machine-readable form), a list of names comma-separated."""
+    value = _lookup(content, path)
+    if isinstance(value, date):
+        return f'<time datetime="{value.isoformat()}">{escape(long_date(value, lang))}</time>'
+    if isinstance(value, list | tuple) and value:
+        items = [_text(item, lang) for item in value]
+        if all(item is not None for item in items):
+            return ", ".join(str(markdown_text(item)) for item in items)
+    text = _text(value, lang)
+    if text is None:
+        raise MarkerError(f"'{path}' is not a single value")
+    if path.rsplit(".", 1)[-1].endswith("email"):
+        # Every address shown is a link to write to it.
+        address = escape(text)
+        return f'<a href="mailto:{address}">{address}</a>'
+    return str(markdown_text(text))
 
 
 def page_globals(lang: Lang, content: Content, page_url: str) -> dict[str, Any]:
@@ -151,6 +183,9 @@ def page_globals(lang: Lang, content: Content, page_url: str) -> dict[str, Any]:
         "announcements": announcements(content.subprocessors),
         # What a DPA issued now would still show as an example value (then: a draft).
         "dpa_examples": examples_for(content, "dpa"),
+        "faq": content.faq,
+        # Markers inside data (FAQ answers), filled like the page's own.
+        "expand": lambda text: expand(text, lang, content, page_url),
     }
 
 
@@ -190,7 +225,11 @@ def render(name: str, arg: str | None, lang: Lang, content: Content, page_url: s
     if name == "value":
         if arg is None:
             raise MarkerError("a value marker needs a path")
-        return str(markdown_text(_value(content, arg, lang)))
+        return _value(content, arg, lang)
+    if name == "message":
+        if arg is None or arg not in content.messages:
+            raise MarkerError(f"unknown message '{arg}'")
+        return str(markdown_text(content.messages.t(arg, lang)))
     values = page_globals(lang, content, page_url)
     if name == "form":
         if arg not in FORM_SCHEMAS:
@@ -220,7 +259,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     content = build.load(config)
     company = content.company
     config.site_name = f"{company.name} Trust Center"
-    config.site_url = os.environ.get(build.SITE_URL_VAR) or f"{company.trust_center_url}/"
+    # `mkdocs serve` points site_url at its own address: the preview's absolute links (hreflang
+    # alternates, and the sitemaps Material fetches next to them) stay on it.
+    if not (build.STATE.serving and config.site_url):
+        config.site_url = os.environ.get(build.SITE_URL_VAR) or f"{company.trust_center_url}/"
     config.copyright = f"© {date.today().year} {company.legal_name}"
     return config
 
@@ -242,14 +284,20 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return env
 
 
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    lang = build.language(config)
-    content = build.content()
+def expand(text: str, lang: Lang, content: Content, page_url: str) -> str:
+    """`text` with every marker filled in."""
 
     def replace(match: re.Match[str]) -> str:
         try:
-            return render(match["name"], match["arg"], lang, content, page.url)
+            return render(match["name"], match["arg"], lang, content, page_url)
         except MarkerError as error:
-            raise PluginError(f"{page.file.src_uri}: marker '{match[0]}': {error}") from None
+            raise MarkerError(f"marker '{match[0]}': {error}") from None
 
-    return MARKER.sub(replace, markdown)
+    return MARKER.sub(replace, text)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    try:
+        return expand(markdown, build.language(config), build.content(), page.url)
+    except MarkerError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from None

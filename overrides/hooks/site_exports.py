@@ -137,8 +137,10 @@ def atom_feed(content: Content, lang: Lang, site: str) -> bytes:
     for item in items:
         ids = "+".join(entry.id for entry in item.subprocessors)
         entry = feed.add_entry(order="append")
+        # One id per announcement and language: the feeds are two documents, and a reader
+        # subscribed to both must not take one language's entry for the other's.
         entry.id(
-            f"tag:{host},{item.notice_date.isoformat()}:subprocessors:"
+            f"tag:{host},{item.notice_date.isoformat()}:subprocessors:{lang}:"
             f"{item.kind}:{ids}:{item.effective_date.isoformat()}"
         )
         kind = messages.t(f"change.{item.kind}", lang)

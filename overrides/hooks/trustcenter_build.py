@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +42,8 @@ class BuildState:
     # Material renders 404.html once per language into the same path; each language's output is
     # kept here and written to /404.html and /en/404.html when the whole site is built.
     not_found_pages: dict[Lang, str] = field(default_factory=dict)
+    # Each page's review date by its URL ("en/toms/"), for the sitemap (page_reviews.py).
+    page_dates: dict[str, date] = field(default_factory=dict)
 
 
 STATE = BuildState()
@@ -113,6 +116,7 @@ def load(config: MkDocsConfig) -> Content:
     if STATE.content is not None and not is_first_pass(config):
         return STATE.content
     STATE.not_found_pages.clear()
+    STATE.page_dates.clear()
     try:
         content = load_content(data_dir(config))
     except ContentError as error:

@@ -128,20 +128,28 @@ def fake_hcaptcha(context: BrowserContext) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def live_server_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, live_server_port: int) -> Path:
     # Each xdist worker serves a site of its own: a shared `site/` would be rebuilt (and
-    # emptied by --clean) under the other worker's server.
+    # emptied by --clean) under the other worker's server. Built for the address it is served
+    # from, as `make run` does (absolute hreflang alternates, sitemaps fetched next to them).
     site_dir = tmp_path_factory.mktemp("live-site") / "site"
-    built = build_site(site_dir)
+    built = build_site(
+        site_dir, env={"TRUSTCENTER_SITE_URL": f"http://127.0.0.1:{live_server_port}/"}
+    )
     assert built.ok, built.output
     return site_dir
 
 
 @pytest.fixture(scope="session")
 def live_server(
-    built_site: Path, live_server_env: dict[str, str], live_server_dir: Path
+    built_site: Path, live_server_env: dict[str, str], live_server_dir: Path, live_server_port: int
 ) -> Iterator[str]:
-    port = free_port()
+    port = live_server_port
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")},

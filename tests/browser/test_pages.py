@@ -23,6 +23,8 @@ SLUGS = (
     # Outside the navigation: the pages the links of subscription mails open.
     "subscription-confirm",
     "unsubscribe",
+    "faq",
+    "documents",
 )
 LANGS = ("de", "en")
 OTHER = {"de": "en", "en": "de"}
@@ -155,6 +157,23 @@ def test_not_found_page_in_the_visitors_language(
     assert page.evaluate("window.__injected") is None
     assert page.evaluate("window.__cspViolations") == ["script-src-elem inline"]
 
+    # No counterpart in another language: no alternates; the switch leads to each home page.
+    assert page.locator('link[rel="alternate"][hreflang]').count() == 0
+    switch = page.locator("a.md-select__link")
+    hrefs = dict(
+        zip(
+            switch.evaluate_all("a => a.map(e => e.hreflang)"),
+            switch.evaluate_all("a => a.map(e => new URL(e.href).pathname)"),
+            strict=True,
+        )
+    )
+    assert hrefs == {"de": "/", "en": "/en/"}
+    other = OTHER[lang]
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(f"a.md-select__link[hreflang={other}]").click()
+    page.wait_for_load_state("networkidle")
+    assert urlsplit(page.url).path == path_of(other, "")
+
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -231,3 +250,46 @@ def test_toms_print_the_text_only(page: Page, live_server: str, lang: str) -> No
     assert page.locator("article h1").is_visible()
     assert page.locator(".md-copyright__highlight").is_visible()
     assert not page.locator(".tc-legal-links").is_visible()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_in_dark_mode_on_a_phone(
+    page: Page, live_server: str, recorder: Recorder, lang: str
+) -> None:
+    """The dark palette (the reader's system setting) passes WCAG AA on every page."""
+    page.set_viewport_size(PHONE)
+    page.emulate_media(color_scheme="dark")
+    for slug in SLUGS:
+        page.goto(live_server + path_of(lang, slug), wait_until="networkidle")
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background != "rgb(255, 255, 255)", slug
+        results = AXE.run(page)
+        assert results.violations_count == 0, (slug, results.generate_report())
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_address_shown_is_a_mailto_link(page: Page, live_server: str, lang: str) -> None:
+    for slug in SLUGS:
+        page.goto(live_server + path_of(lang, slug), wait_until="domcontentloaded")
+        loose = page.evaluate(LOOSE_ADDRESSES)
+        assert loose == [], (slug, loose)
+
+
+# Text nodes of the article holding an email address outside a mailto link to it.
+LOOSE_ADDRESSES = r"""
+() => {
+  const address = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
+  const walker = document.createTreeWalker(document.querySelector("article"), NodeFilter.SHOW_TEXT);
+  const loose = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("script, noscript")) continue; // not shown
+    for (const found of node.textContent.match(address) || []) {
+      const link = node.parentElement.closest("a[href^='mailto:']");
+      if (!link || link.getAttribute("href") !== "mailto:" + found) loose.push(found);
+    }
+  }
+  return loose;
+}
+"""

@@ -421,3 +421,82 @@ def test_annex_iv_wording_names_known_groups(data_dir: Path) -> None:
     assert _problems(data_dir) == [
         "data/dpa.yml: annex_iv_groups.nowhere: unknown group (see data/subprocessors.yml)"
     ]
+
+
+# --- reviews and the FAQ ------------------------------------------------------------------------
+
+
+def test_review_dates_are_examples_until_unoy_confirms_them() -> None:
+    examples = get_content().examples
+    for part in ("toms", "subprocessors", "dpa", "legal", "faq"):
+        assert f"data/reviews.yml: {part}" in examples
+
+
+def test_a_review_date_must_be_a_date(data_dir: Path) -> None:
+    _edit(data_dir, "reviews.yml", lambda d: d.update(toms="last week"))
+    (problem,) = _problems(data_dir)
+    assert problem.startswith("data/reviews.yml: toms: input should be a valid date")
+
+
+def test_every_part_needs_a_review_date(data_dir: Path) -> None:
+    _edit(data_dir, "reviews.yml", lambda d: d.pop("faq"))
+    assert _problems(data_dir) == ["data/reviews.yml: faq: required"]
+
+
+def test_the_hosting_subprocessor_must_exist(data_dir: Path) -> None:
+    _edit(data_dir, "subprocessors.yml", lambda d: d.update(hosting="acme"))
+    assert _problems(data_dir) == ["data/subprocessors.yml: hosting: unknown subprocessor 'acme'"]
+
+
+def test_faq_needs_ten_questions(data_dir: Path) -> None:
+    _edit(data_dir, "faq.yml", lambda d: d.update(questions=d["questions"][:9]))
+    (problem,) = _problems(data_dir)
+    assert problem.startswith("data/faq.yml: questions: list should have at least 10 items")
+
+
+def test_an_answer_takes_its_facts_from_the_data(data_dir: Path) -> None:
+    def invent(d: Any) -> None:
+        d["questions"][6]["answer"] = {
+            "de": "Ja, nach ISO 27001 zertifiziert.",
+            "en": "Yes, ISO 27001 certified.",
+        }
+
+    _edit(data_dir, "faq.yml", invent)
+    assert _problems(data_dir) == [
+        "data/faq.yml: questions[6].answer.de: no marker: an answer takes its facts from data/",
+        "data/faq.yml: questions[6].answer.en: no marker: an answer takes its facts from data/",
+    ]
+
+
+def test_both_languages_of_an_answer_use_the_same_facts(data_dir: Path) -> None:
+    def drift(d: Any) -> None:
+        answer = d["questions"][10]["answer"]
+        answer["en"] = answer["en"].replace("company.dpo.email", "company.email")
+
+    _edit(data_dir, "faq.yml", drift)
+    assert _problems(data_dir) == [
+        "data/faq.yml: questions[10].answer.en: markers differ from de's"
+    ]
+
+
+def test_an_answer_cannot_hold_a_whole_block(data_dir: Path) -> None:
+    def nest(d: Any) -> None:
+        for lang in ("de", "en"):
+            d["questions"][0]["answer"][lang] += "\n\n<!-- trustcenter:faq -->"
+
+    _edit(data_dir, "faq.yml", nest)
+    assert _problems(data_dir) == [
+        f"data/faq.yml: questions[0].answer.{lang}: marker 'faq' cannot be used in an answer"
+        for lang in ("de", "en")
+    ]
+
+
+def test_details_name_a_page(data_dir: Path) -> None:
+    _edit(data_dir, "faq.yml", lambda d: d["questions"][0]["details"].update(page="/toms/"))
+    (problem,) = _problems(data_dir)
+    assert problem.startswith("data/faq.yml: questions[0].details.page: string should match")
+
+
+def test_duplicate_question_id(data_dir: Path) -> None:
+    _edit(data_dir, "faq.yml", lambda d: d["questions"][1].update(id="hosting"))
+    assert _problems(data_dir) == ["data/faq.yml: questions[1].id: duplicate id 'hosting'"]

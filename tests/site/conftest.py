@@ -25,6 +25,8 @@ SLUGS = (
     # Outside the navigation: the pages the links of subscription mails open.
     "subscription-confirm",
     "unsubscribe",
+    "faq",
+    "documents",
 )
 
 

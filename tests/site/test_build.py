@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urljoin
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
-from api.content import LANGUAGES, Lang
+from api.content import LANGUAGES, Content, Lang
 from tests.site.conftest import SLUGS, page_path
 from tests.support.site_build import Build
 
@@ -21,24 +22,26 @@ def test_strict_build_is_clean(site: Build) -> None:
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_every_page_exists_in_its_language(site: Build, lang: Lang, slug: str) -> None:
+def test_every_page_exists_in_its_language(
+    site: Build, content: Content, lang: Lang, slug: str
+) -> None:
     html = page_path(site.site_dir, lang, slug).read_text(encoding="utf-8")
     assert f'<html lang="{lang}"' in html
-    # hreflang alternates: one per language plus x-default, each pointing at this very page.
-    url = page_path(site.site_dir, lang, slug).relative_to(site.site_dir).as_posix()
-    page_url = "https://example.org/" + url.removesuffix("index.html")
+    # hreflang alternates: one per language plus x-default, each pointing at this very page,
+    # absolute (search engines ignore relative ones; Lighthouse fails them).
     alternates = dict(
-        (hreflang, urljoin(page_url, href))
+        (hreflang, href)
         for href, hreflang in re.findall(
             r'<link rel="alternate" href="([^"]+)" hreflang="([a-z-]+)">', html
         )
     )
+    site_url = content.company.trust_center_url
     for other in LANGUAGES:
         prefix = "" if other == "de" else f"{other}/"
         target = f"{prefix}{slug}/" if slug else prefix
-        assert alternates[other] == f"https://example.org/{target}", (other, alternates)
+        assert alternates[other] == f"{site_url}/{target}", (other, alternates)
     assert alternates["x-default"] == alternates["de"]
-    assert 'hreflang="x-default"' in html
+    assert set(alternates) == {*LANGUAGES, "x-default"}
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -86,8 +89,13 @@ def test_a_not_found_page_in_each_language(site: Build) -> None:
 
 
 def test_search_index_per_language(site: Build) -> None:
-    german = json.loads((site.site_dir / "search" / "search_index.json").read_text("utf-8"))
-    english = json.loads((site.site_dir / "en" / "search" / "search_index.json").read_text("utf-8"))
+    def index(prefix: str, name: str) -> dict[str, Any]:
+        path = site.site_dir / prefix / "search" / name
+        loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        return loaded
+
+    german = index("", "search_index.full.json")
+    english = index("en", "search_index.full.json")
     assert german["config"]["lang"] == ["de"]
     assert english["config"]["lang"] == ["en"]
     german_titles = {doc["title"] for doc in german["docs"]}
@@ -98,6 +106,30 @@ def test_search_index_per_language(site: Build) -> None:
     assert not any(doc["location"].startswith("en/") for doc in english["docs"])
     html = page_path(site.site_dir, "en", "toms").read_text(encoding="utf-8")
     assert '"base":"../../en/"' in html
+    # What a page fetches at once is the configuration alone; the lazy worker gets the rest.
+    for prefix, full in (("", german), ("en", english)):
+        stub = index(prefix, "search_index.json")
+        assert stub["docs"] == [] and stub["config"] == full["config"]
+        assert stub["config"]["fields"]["keywords"] == {"boost": 1000}
+
+
+def test_pages_use_the_lazy_search_worker(site: Build) -> None:
+    """Each page's search worker is the lazy one, naming Material's worker and the full index
+    of the page's language, both existing files, relative to the worker's folder."""
+    for lang in LANGUAGES:
+        for slug in SLUGS:
+            html = page_path(site.site_dir, lang, slug).read_text(encoding="utf-8")
+            found = re.search(r'id="__config"[^>]*>(.*?)</script>', html)
+            assert found, (lang, slug)
+            config = json.loads(found[1])
+            worker = urlsplit(config["search"])
+            assert worker.path.endswith("assets/javascripts/workers/search-lazy.js")
+            params = parse_qs(worker.query)
+            workers = site.site_dir / "assets" / "javascripts" / "workers"
+            assert (workers / params["worker"][0]).is_file()
+            index = (workers / params["index"][0]).resolve()
+            prefix = "" if lang == "de" else f"{lang}/"
+            assert index == (site.site_dir / f"{prefix}search/search_index.full.json").resolve()
 
 
 def test_no_marker_is_left_unrendered(site: Build) -> None:

@@ -108,6 +108,22 @@ def test_feed_is_atom_with_notice_and_effective_dates(
         assert us_date(change.effective_date) not in text
 
 
+def test_feed_entry_ids_differ_between_languages(site: Build) -> None:
+    """The German and the English entry of one announcement are two entries (RFC 4287: an id
+    names one entry, and readers merge entries of the same id)."""
+    ids = {
+        lang: {entry.id for entry in feedparser.parse(path.read_bytes()).entries}
+        for lang, path in (
+            ("de", site.site_dir / "subprocessors.atom"),
+            ("en", site.site_dir / "en" / "subprocessors.atom"),
+        )
+    }
+    assert ids["de"] and ids["en"]
+    assert ids["de"].isdisjoint(ids["en"])
+    assert all(":subprocessors:de:" in entry_id for entry_id in ids["de"])
+    assert all(":subprocessors:en:" in entry_id for entry_id in ids["en"])
+
+
 def test_security_txt_is_valid(site: Build, content: Content) -> None:
     raw = (site.site_dir / ".well-known" / "security.txt").read_bytes()
     canonical = f"{content.company.trust_center_url}/.well-known/security.txt"

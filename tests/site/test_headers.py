@@ -273,10 +273,13 @@ def test_local_server_redirects_within_the_site(site: Build) -> None:
 def test_local_server_rewrites_material_sitemap_lookups(client: TestClient) -> None:
     """Material fetches sitemap.xml next to each hreflang alternate; netlify.toml rewrites it."""
     sitemap = client.get("/sitemap.xml").text
-    for path in ("/toms/sitemap.xml", "/en/toms/sitemap.xml", "/en/sitemap.xml"):
+    for path in ("/toms/sitemap.xml", "/en/toms/sitemap.xml"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.text == sitemap
+    # The English root has a sitemap of its own (the English pages).
+    english = client.get("/en/sitemap.xml")
+    assert english.status_code == 200 and english.text != sitemap
     assert client.get("/en/toms/x/sitemap.xml").status_code == 404
 
 
@@ -285,3 +288,27 @@ def test_sitemap_has_absolute_hreflang_alternates(site: Build) -> None:
     assert sitemap.count("<url>") == 2 * 10  # every page, in both languages
     assert re.search(r'hreflang="en" href="https://[^"]+/en/toms/"', sitemap)
     assert re.search(r'hreflang="de" href="https://[^"]+/toms/"', sitemap)
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("", None)],
+)
+def test_local_server_compresses_like_netlify(
+    client: TestClient, accept: str, encoding: str | None
+) -> None:
+    """Brotli where the browser takes it, else gzip; never zstd, which Netlify does not send."""
+    response = client.get("/toms/", headers={"Accept-Encoding": accept})
+    assert response.status_code == 200
+    assert response.headers.get("content-encoding") == encoding
+    assert "Accept-Encoding" in response.headers["vary"]
+    # The production headers stay on the compressed response.
+    assert "script-src" in response.headers["content-security-policy"]
+    assert "<h1" in response.text
+
+
+def test_local_server_leaves_small_and_compressed_files_alone(client: TestClient) -> None:
+    for path in ("/search/search_index.json", "/assets/brand/apple-touch-icon.png"):
+        response = client.get(path, headers={"Accept-Encoding": "br, gzip"})
+        assert response.status_code == 200, path
+        assert "content-encoding" not in response.headers, path

@@ -53,9 +53,38 @@ def test_markers_render_in_the_page_language(hooks: ModuleType, content: Content
         assert "{: #encryption }" in out
 
 
+def test_values_render_by_kind(hooks: ModuleType, content: Content) -> None:
+    """An address is a mailto link, a date is for people and machines, a list is a list, a
+    measure is reached by its id, a message by its key."""
+
+    def render(marker: str, lang: str = "en") -> str:
+        return str(hooks.on_page_markdown(marker, page(), config(lang), Mock()))
+
+    address = content.company.privacy_contact.email
+    assert render("<!-- trustcenter:value company.privacy_contact.email -->") == (
+        f'<a href="mailto:{address}">{address}</a>'
+    )
+    version = content.subprocessors.version
+    assert render("<!-- trustcenter:value subprocessors.version -->", "de") == (
+        f'<time datetime="{version.isoformat()}">{version.day}. November {version.year}</time>'
+    )
+    names = render("<!-- trustcenter:value subprocessors.names -->")
+    assert names.startswith("Amazon Web Services, Hubspot Inc\\., ")
+    assert render("<!-- trustcenter:value subprocessors.count -->") == "6"
+    summary = content.toms.measure("encryption").summary
+    assert summary is not None
+    assert render("<!-- trustcenter:value toms.by_id.encryption.summary -->", "de") == summary.de
+    assert render("<!-- trustcenter:message inquiry.request_type.access -->") == (
+        "Access \\(Art\\. 15 GDPR\\)"
+    )
+
+
 @pytest.mark.parametrize(
     ("marker", "problem"),
     [
+        ("<!-- trustcenter:message no.such.key -->", "unknown message 'no.such.key'"),
+        ("<!-- trustcenter:value toms.by_id.no_such_measure -->", "unknown value 'toms.by_id"),
+        ("<!-- trustcenter:value toms.by_id -->", "'toms.by_id' is not a single value"),
         ("<!-- trustcenter:measure no_such_measure -->", "unknown measure 'no_such_measure'"),
         ("<!-- trustcenter:measure -->", "unknown measure 'None'"),
         ("<!-- trustcenter:no-such-marker -->", "unknown marker 'no-such-marker'"),

@@ -141,7 +141,7 @@
     form.reset();
     form.hidden = true;
     result.hidden = false;
-    result.focus();
+    forms.reveal(result);
   }
 
   function failed(response) {

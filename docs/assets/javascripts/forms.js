@@ -23,6 +23,26 @@
   // A pragmatic mirror of the server's email check (which has the last word).
   var EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
+  /* "Unternehmen (optional)", "Name *" and "… gelesen. *" lose their endings in the summary. */
+  function cleanLabel(text) {
+    return text
+      .replace(/\s*\*\s*$/, "")
+      .replace(/\s*\([^)]*\)\s*$/, "")
+      .replace(/[.:]\s*$/, "")
+      .trim();
+  }
+
+  /*
+   * Bring what the person must read now (an error summary, the receipt of a request) into view
+   * and give it the focus, so screen readers read it. It scrolls to the element's top; the
+   * element's scroll-margin-top (forms.css) keeps it below the sticky header and below
+   * Material's back-to-top button, which appears when the page scrolls up.
+   */
+  function reveal(element) {
+    element.focus({ preventScroll: true });
+    element.scrollIntoView({ block: "start" });
+  }
+
   function format(text, params) {
     return text.replace(/\{(\w+)\}/g, function (all, key) {
       return Object.prototype.hasOwnProperty.call(params, key) ? String(params[key]) : all;
@@ -150,12 +170,21 @@
       if (!label) {
         return name;
       }
-      // "Unternehmen (optional)", "Name *" and "… gelesen. *" lose their endings in the summary.
-      return label.textContent
-        .replace(/\s*\*\s*$/, "")
-        .replace(/\s*\([^)]*\)\s*$/, "")
-        .replace(/[.:]\s*$/, "")
-        .trim();
+      var text = cleanLabel(label.textContent);
+      var section = sectionOf(input);
+      // "Name" alone is ambiguous where several sections ask for one (contact person, DPO,
+      // signatory): the summary names the section too.
+      return section && section !== text ? section + " – " + text : text;
+    }
+
+    /* The legend of the form's own fieldset (its section) that holds `input`, if any. */
+    function sectionOf(input) {
+      var fieldset = input ? input.closest("fieldset") : null;
+      while (fieldset && fieldset.parentElement && fieldset.parentElement.closest("fieldset")) {
+        fieldset = fieldset.parentElement.closest("fieldset");
+      }
+      var legend = fieldset && form.contains(fieldset) ? fieldset.querySelector("legend") : null;
+      return legend ? cleanLabel(legend.textContent) : null;
     }
 
     /* errors: [{name, message}] in the order of the form; heading: the summary's first line. */
@@ -172,7 +201,7 @@
         summary.appendChild(list);
       }
       summary.hidden = false;
-      summary.focus();
+      reveal(summary);
     }
 
     function summaryItem(error) {
@@ -394,5 +423,6 @@
     createErrors: createErrors,
     checkFields: checkFields,
     createCaptcha: createCaptcha,
+    reveal: reveal,
   };
 })();
