@@ -16,12 +16,14 @@ from api.content.loader import Content
 
 Use = Literal["site", "dpa"]
 
-# Values of data/company.yml that no DPA shows (the site's legal notice and security.txt do).
+# Values of data/ that no DPA shows (the site's legal notice, security.txt and the pages' review
+# dates do).
 NOT_IN_DPA = (
     "data/company.yml: email",
     "data/company.yml: phone",
     "data/company.yml: website",
     "data/company.yml: security_contact",
+    "data/reviews.yml",
 )
 
 _ENTRY = re.compile(r"^groups\[(\d+)\]\.subprocessors\[(\d+)\]")
@@ -30,7 +32,9 @@ _CATEGORY = re.compile(r"^categories\[(\d+)\]")
 
 
 def _used_by_dpa(path: str) -> bool:
-    return not any(path == prefix or path.startswith(prefix + ".") for prefix in NOT_IN_DPA)
+    return not any(
+        path == prefix or path.startswith((prefix + ".", prefix + ": ")) for prefix in NOT_IN_DPA
+    )
 
 
 def examples_for(content: Content, use: Use) -> list[str]:

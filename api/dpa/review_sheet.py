@@ -70,6 +70,7 @@ WHERE: tuple[tuple[str, str, str], ...] = (
     ("data/dpa.yml: terms.prevailing_language", "–", "17.5"),
     ("data/dpa.yml: terms.liability*", "–", "15.1"),
     ("data/dpa.yml: sensitive_data_safeguards", "–", "6.1, Annex II"),
+    ("data/reviews.yml: *", "under each page's title (last reviewed), sitemap", "–"),
 )
 
 _BLOCK = re.compile(

@@ -94,3 +94,12 @@ def test_one_refusal_names_every_dotted_path(complete: Content) -> None:
         assert f"\n  {readable(example, content)}: still an example value" in message
     assert "data/subprocessors.yml: hubspot.address" in message
     assert refusal(complete) is None
+
+
+def test_values_no_dpa_shows_do_not_make_it_a_draft() -> None:
+    """The site's own facts (review dates, the legal notice's phone, …) are examples the site
+    build refuses, but an agreement does not show them."""
+    content = get_content()
+    site_only = set(examples_for(content, "site")) - set(examples_for(content, "dpa"))
+    assert {"data/reviews.yml: toms", "data/company.yml: phone"} <= site_only
+    assert all(path.startswith(NOT_IN_DPA) for path in site_only)

@@ -285,7 +285,7 @@ def test_local_server_rewrites_material_sitemap_lookups(client: TestClient) -> N
 
 def test_sitemap_has_absolute_hreflang_alternates(site: Build) -> None:
     sitemap = (site.site_dir / "sitemap.xml").read_text("utf-8")
-    assert sitemap.count("<url>") == 2 * 10  # every page, in both languages
+    assert sitemap.count("<url>") == 2 * 12  # every page, in both languages
     assert re.search(r'hreflang="en" href="https://[^"]+/en/toms/"', sitemap)
     assert re.search(r'hreflang="de" href="https://[^"]+/toms/"', sitemap)
 

@@ -28,6 +28,8 @@ PARTS = {
     "privacy": ["legal"],
     "faq": ["faq"],
     "documents": ["toms", "subprocessors", "dpa"],
+    "subscription-confirm": ["legal"],
+    "unsubscribe": ["legal"],
 }
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
