@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.screen import PHONE, axe_everywhere, covered_by, top_in_view
+from tests.browser.test_dpa_form import fill as fill_dpa
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -99,3 +100,21 @@ def test_dpa_form_summary_names_the_section_of_each_field(
     summary.locator("li a").nth(1).click()
     expect(page.locator("#dpa-street")).to_be_focused()
     assert axe_everywhere(page) == {}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_dpa_result_on_a_phone(page: Page, live_server: str, lang: str) -> None:
+    """The agreement's reference and its files come into view below the header, like a
+    receipt of an inquiry."""
+    page.set_viewport_size(PHONE)
+    page.goto(live_server + DPA[lang])
+    expect(page.locator("#dpa-form")).to_have_attribute("data-ready", "true")
+    fill_dpa(page)
+    expect(page.locator("#dpa-captcha .fake-hcaptcha")).to_be_visible()
+    with page.expect_download():
+        page.get_by_role("button", name=CREATE[lang]).click()
+    result = page.locator("#dpa-result")
+    expect(result).to_be_visible(timeout=30_000)
+    assert_revealed(page, result)
+    # (The reference is inline text of the result's first line: in view with it.)
+    expect(page.locator("#dpa-reference")).to_be_in_viewport()

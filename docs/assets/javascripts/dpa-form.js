@@ -255,7 +255,7 @@
     }
     result.hidden = false;
     again.click();
-    result.focus();
+    forms.reveal(result);
   }
 
   function onSubmit(event) {

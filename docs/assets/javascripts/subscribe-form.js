@@ -47,7 +47,7 @@
     form.reset();
     form.hidden = true;
     result.hidden = false;
-    result.focus();
+    forms.reveal(result);
   }
 
   function failed(response) {

@@ -33,7 +33,7 @@
     line.textContent = text;
     result.appendChild(line);
     result.hidden = false;
-    result.focus();
+    forms.reveal(result);
   }
 
   function send() {
