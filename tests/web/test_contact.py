@@ -91,6 +91,8 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("name with escape", {"name": "Erika\x1b[31m"}, "name"),
     ("name with line separator", {"name": "Erika\u2028Mustermann"}, "name"),
     ("company with tab", {"company": "Beispiel\tAG"}, "company"),
+    ("name with right-to-left override", {"name": "Erika\u202eMustermann"}, "name"),
+    ("company with zero-width space", {"company": "Beispiel\u200bAG"}, "company"),
     ("company too long", {"company": "c" * 201}, "company"),
     ("name too long", {"name": "n" * 201}, "name"),
     ("message too long", {"message": LONG}, "message"),
@@ -130,6 +132,11 @@ def test_field_messages_say_what_to_do(client: TestClient) -> None:
     assert fields["name"] == "Please use a single line, without line breaks or control characters."
     assert "valid email address" in fields["email"]
     assert fields["message"] == "Please shorten this to at most 5000 characters."
+    body = valid_body(company="Beispiel\u202eAG", language="en")
+    fields = client.post("/api/contact", json=body).json()["error"]["fields"]
+    assert fields["company"] == (
+        "Please remove invisible formatting characters (such as text-direction marks)."
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, Response
 
+from api.core.validation import canonical_email
 from api.inquiries.schemas import ContactReceipt, ContactRequest
 from api.web.deps import (
     CaptchaDep,
@@ -73,7 +74,8 @@ async def create_inquiry(
     await captcha.verify(body.captcha_token, address)
 
     def limit_and_submit() -> tuple[ContactReceipt, bool]:
-        limiter.hit(settings.RATE_LIMIT_CONTACT, "contact-email", body.email.casefold())
+        # One person however the address is written: `a+1@` and `A@` count as `a@`.
+        limiter.hit(settings.RATE_LIMIT_CONTACT, "contact-email", canonical_email(body.email))
         return service.submit(
             factory, cipher, settings, messages, body, idempotency_key=idempotency_key
         )
