@@ -232,6 +232,55 @@ def test_idempotent_retries_store_once(client: TestClient) -> None:
     assert count(client.app) == (2, 4)
 
 
+def test_a_reused_idempotency_key_with_another_body_is_refused_and_stores_nothing(
+    client: TestClient,
+) -> None:
+    """A second GDPR request must not be answered with the first one's receipt."""
+    headers = {"Idempotency-Key": "0c7f3f1e-9a4e-4a8e-8f6b-2f0e6d7c1a55", "Accept-Language": "en"}
+    first = client.post("/api/contact", json=valid_body(), headers=headers)
+    assert first.status_code == 201
+    other = valid_body(request_type="erasure", message="Bitte löschen Sie alle meine Daten.")
+    response = client.post("/api/contact", json=other, headers=headers)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "idempotency_conflict"
+    assert "Idempotency-Key" in error["message"]
+    assert first.json()["reference"] not in response.text
+    assert "idempotent-replayed" not in response.headers
+    assert count(client.app) == (1, 2)
+    # The same body again is still a retry: the first receipt, nothing new stored.
+    again = client.post("/api/contact", json=valid_body(), headers=headers)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert count(client.app) == (1, 2)
+
+
+def test_two_requests_racing_with_one_key_store_one_and_refuse_the_other(
+    make_client: ClientFactory, database_url: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = make_client(DATABASE_URL=database_url)
+    headers = {"Idempotency-Key": "raced-key-5d1e0b7a-77c1"}
+    bodies = [valid_body(request_type=kind) for kind in ("access", "erasure")] * 3
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        responses = list(
+            pool.map(lambda body: client.post("/api/contact", json=body, headers=headers), bodies)
+        )
+    statuses = sorted(response.status_code for response in responses)
+    assert set(statuses) == {201, 409}, statuses
+    assert count(client.app) == (1, 2)
+    references = {r.json()["reference"] for r in responses if r.status_code == 201}
+    assert len(references) == 1
+
+
+def test_a_retry_with_a_fresh_captcha_token_is_still_the_same_request(client: TestClient) -> None:
+    headers = {"Idempotency-Key": "retry-after-solving-again-1234"}
+    first = client.post("/api/contact", json=valid_body(captcha_token="one"), headers=headers)
+    again = client.post("/api/contact", json=valid_body(captcha_token="two"), headers=headers)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert count(client.app) == (1, 2)
+
+
 def test_a_malformed_idempotency_key_is_refused(client: TestClient) -> None:
     response = client.post("/api/contact", json=valid_body(), headers={"Idempotency-Key": "short"})
     assert response.status_code == 422
