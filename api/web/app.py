@@ -9,11 +9,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
+from starlette.types import Receive, Scope, Send
 
 from api.captcha import CaptchaVerifier
 from api.core.crypto import cipher_from_settings
@@ -23,7 +23,13 @@ from api.dpa.pdf import health_check as pdf_health_check
 from api.mail.sender import sender_from_settings
 from api.ratelimit import RateLimiter
 from api.web.errors import install_error_handlers
-from api.web.middleware import FALLBACK_ROUTE, ApiHeaders, CatchUnexpected, RequestBody
+from api.web.middleware import (
+    FALLBACK_ROUTE,
+    ApiHeaders,
+    CatchUnexpected,
+    HeadAsGet,
+    RequestBody,
+)
 from api.web.routes import API_PREFIX, contact, dpa, health
 from api.web.routes import config as config_routes
 
@@ -92,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     # The last added runs first: headers and the access log around everything, then the catch.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(RequestBody, max_bytes=settings.MAX_BODY_BYTES)
     if settings.is_development:
         # `make serve` (mkdocs serve on another port) lets writers try the forms against this
@@ -108,33 +115,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for resource in (health, config_routes, contact, dpa):
         app.include_router(resource.router)
-    # Last: unknown /api paths answer JSON 404/405 here instead of falling through to the
-    # static site that api.main mounts at "/".
-    app.add_api_route(
-        f"{API_PREFIX}/{{rest:path}}",
-        _api_fallback,
-        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        include_in_schema=False,
-        name=FALLBACK_ROUTE,
-    )
+    # Last: unknown /api paths, and any method (TRACE, PROPFIND, ...) on a known one, answer
+    # JSON 404/405 here instead of falling through to the static site that api.main mounts at
+    # "/". A route whose endpoint is an ASGI app (not a function) matches every method.
+    app.router.add_route(f"{API_PREFIX}/{{rest:path}}", _ApiFallback(), name=FALLBACK_ROUTE)
     return app
 
 
-async def _api_fallback(request: Request, rest: str) -> None:
-    # Mounts (the static site at "/") answer every path; only API routes count here.
-    others = [
-        route
-        for route in request.app.router.routes
-        if not isinstance(route, Mount)
-        and not (isinstance(route, APIRoute) and route.endpoint is _api_fallback)
-    ]
-    allowed = sorted(
-        method
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        if any(
-            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in others
-        )
-    )
-    if allowed:
-        raise StarletteHTTPException(405, headers={"Allow": ", ".join(allowed)})
-    raise StarletteHTTPException(404)
+class _ApiFallback:
+    name = FALLBACK_ROUTE
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Mounts (the static site at "/") answer every path; only API routes count here.
+        others = [
+            route
+            for route in scope["app"].router.routes
+            if not isinstance(route, Mount) and getattr(route, "name", None) != FALLBACK_ROUTE
+        ]
+        allowed = [
+            method
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in others)
+        ]
+        if "GET" in allowed:  # HeadAsGet answers HEAD wherever GET works
+            allowed.insert(1, "HEAD")
+        if allowed:
+            raise StarletteHTTPException(405, headers={"Allow": ", ".join(allowed)})
+        raise StarletteHTTPException(404)

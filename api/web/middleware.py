@@ -43,7 +43,11 @@ def _route(scope: Scope) -> str:
     """The template of the route that served the request (`/api/dpa`, `/api/{rest:path}`),
     never the path as sent: a path or query may hold anything, an email address included."""
     route = scope.get("route")
-    if getattr(route, "name", None) == FALLBACK_ROUTE:
+    # The fallback is a plain Starlette route (see api.web.app): its endpoint carries the name.
+    if FALLBACK_ROUTE in (
+        getattr(route, "name", None),
+        getattr(scope.get("endpoint"), "name", None),
+    ):
         return "<unknown path>"
     template = getattr(route, "path", None)
     return template if isinstance(template, str) else "<no route>"
@@ -123,6 +127,31 @@ class RequestBody:
         await self.app(scope, replay, send)
 
 
+class HeadAsGet:
+    """HEAD wherever GET works: the request is handled as a GET and answered without its body
+    (the headers, Content-Length included, are the GET's). FastAPI's routes list GET only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_api(scope) or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        # In place, so the routing below is seen by the access log around it (ApiHeaders).
+        scope["method"] = "GET"
+        try:
+            await self.app(scope, receive, headers_only)
+        finally:
+            scope["method"] = "HEAD"
+
+
 class CatchUnexpected:
     """Answer an unexpected error with the JSON 500 and keep it from the server.
 
@@ -170,6 +199,7 @@ class ApiHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        method = scope.get("method")
         started = time.perf_counter()
         status: dict[str, int] = {}
 
@@ -202,7 +232,7 @@ class ApiHeaders:
             code = status.get("code", "-")
             access_logger.info(
                 "%s %s %s %.1fms",
-                scope.get("method"),
+                method,
                 _route(scope),
                 code,
                 (time.perf_counter() - started) * 1000,
