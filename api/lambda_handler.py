@@ -14,11 +14,12 @@ from typing import Any
 
 from mangum import Mangum
 
+from api.core.settings import settings_or_exit
 from api.web.app import create_app
 
 logging.getLogger().setLevel(logging.INFO)
 
-app = create_app()
+app = create_app(settings_or_exit())
 # Lifespan off: Mangum would run start-up and shut-down around every invocation.
 _asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
 

@@ -20,7 +20,7 @@ from api.cli.support import (
     open_store,
     short_time,
 )
-from api.core.settings import get_settings
+from api.core.settings import describe_settings_error, get_settings, settings_or_exit
 from api.db import migrate as migrations
 from api.db import models as _models  # noqa: F401 (registers every encrypted table)
 from api.db.encrypted import rotate_all
@@ -177,7 +177,7 @@ def serve(
     """Serve the built site and the API with uvicorn (api.main:app)."""
     import uvicorn
 
-    get_settings()  # refuse to start on an unsafe production configuration, before binding
+    settings_or_exit()  # refuse an unsafe production configuration before binding
     uvicorn.run(
         "api.main:app",
         host=host,
@@ -191,4 +191,14 @@ def serve(
 
 
 def main() -> None:
-    app()
+    from pydantic import ValidationError
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        app()
+    except ValidationError as error:  # the settings: one line per problem, no traceback
+        raise SystemExit(describe_settings_error(error)) from None
+    except OperationalError as error:
+        raise SystemExit(
+            f"the database (TRUSTCENTER_DATABASE_URL) is unreachable: {type(error.orig).__name__}"
+        ) from None

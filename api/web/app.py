@@ -12,12 +12,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Mount
+from starlette.routing import Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from api.captcha import CaptchaVerifier
 from api.core.crypto import cipher_from_settings
-from api.core.settings import Settings, get_settings
+from api.core.settings import Settings, docs_assets_installed, get_settings
 from api.db.store import Store
 from api.dpa.pdf import health_check as pdf_health_check
 from api.mail.sender import sender_from_settings
@@ -29,9 +29,11 @@ from api.web.middleware import (
     CatchUnexpected,
     HeadAsGet,
     RequestBody,
+    StartupMessages,
 )
-from api.web.routes import API_PREFIX, contact, dpa, health
+from api.web.routes import API_PREFIX, contact, docs, dpa, health
 from api.web.routes import config as config_routes
+from api.web.startup import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +49,8 @@ def register_health_check(app: FastAPI, name: str, check: Callable[[], str]) -> 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    if settings.MIGRATE_ON_START:
-        from api.db import migrate  # Alembic only where the schema is brought up to date
-
-        await asyncio.to_thread(migrate.upgrade, app.state.store.engine)
+    # Migrated and its key checked; if the database is down, a task that waits for it.
+    waiting = await open_store(app)
     if settings.captcha_mode == "development":
         logger.warning("captcha in DEVELOPMENT mode: tokens are not checked")
     if not settings.SMTP_URL.get_secret_value():
@@ -63,10 +63,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for background in (task, waiting):
+            if background is not None:
+                background.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await background
         await app.state.captcha.aclose()
         app.state.store.dispose()
 
@@ -80,15 +81,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Privacy inquiries and Data Processing Agreements for UNOY's Trust Center.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # FastAPI's docs pages load Swagger UI from a CDN: api/web/routes/docs.py serves it.
+        docs_url=None,
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=_lifespan,
     )
     cipher = cipher_from_settings(settings)
     app.state.settings = settings
-    # Connected on first use: see api/db/store.py.
+    # Connected on first use: see api/db/store.py. Not ready while the lifespan waits for a
+    # database that was down at start-up (api/web/startup.py).
     app.state.store = Store(settings.database_url)
+    app.state.store_ready = True
     app.state.cipher = cipher
     app.state.captcha = CaptchaVerifier(settings)
     app.state.rate_limiter = RateLimiter(settings.RATE_LIMIT_STORAGE, cipher.digest)
@@ -112,13 +116,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(CatchUnexpected)
     app.add_middleware(ApiHeaders, hsts=not settings.is_development)
+    app.add_middleware(StartupMessages)
 
     for resource in (health, config_routes, contact, dpa):
         app.include_router(resource.router)
+    if settings.API_DOCS:
+        if docs_assets_installed():
+            app.include_router(docs.router)
+        else:
+            logger.warning("no Swagger UI files installed (fastapi-offline): /api/docs is off")
     # Last: unknown /api paths, and any method (TRACE, PROPFIND, ...) on a known one, answer
     # JSON 404/405 here instead of falling through to the static site that api.main mounts at
     # "/". A route whose endpoint is an ASGI app (not a function) matches every method.
-    app.router.add_route(f"{API_PREFIX}/{{rest:path}}", _ApiFallback(), name=FALLBACK_ROUTE)
+    app.router.routes.append(
+        Route(f"{API_PREFIX}/{{rest:path}}", _ApiFallback(), name=FALLBACK_ROUTE)
+    )
     return app
 
 

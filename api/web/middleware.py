@@ -25,13 +25,12 @@ logger = logging.getLogger(__name__)
 # The name of the catch-all route that answers unknown /api paths (see api.web.app).
 FALLBACK_ROUTE = "api_fallback"
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# Swagger UI at /api/docs comes from jsDelivr and starts with an inline script.
+# Swagger UI at /api/docs: every file from this origin (api/web/routes/docs.py), no inline code.
 DOCS_CSP = (
-    "default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
-    "style-src https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
-PUBLIC_PATHS = ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect", "/api/config")
+PUBLIC_PATHS = ("/api/openapi.json", "/api/docs", "/api/config")
 
 
 def _is_api(scope: Scope) -> bool:
@@ -218,7 +217,7 @@ class ApiHeaders:
                 )
                 if self.hsts:
                     headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-                if path in PUBLIC_PATHS:
+                if path in PUBLIC_PATHS or path.startswith("/api/docs/"):
                     headers.setdefault("Cache-Control", "no-cache")
                 else:
                     # Anything else may carry personal data (or reflect it in an error).
@@ -237,3 +236,25 @@ class ApiHeaders:
                 code,
                 (time.perf_counter() - started) * 1000,
             )
+
+
+class StartupMessages:
+    """When start-up is refused (api.web.startup.StartupRefused), the server prints the
+    refusal's sentence instead of the traceback Starlette reports: the person reading the log
+    learns what to do, in one line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def plain(message: Message) -> None:
+            refused = getattr(scope["app"].state, "startup_refused", None)
+            if message["type"] == "lifespan.startup.failed" and refused:
+                message = {**message, "message": refused}
+            await send(message)
+
+        await self.app(scope, receive, plain)

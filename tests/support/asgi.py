@@ -47,7 +47,10 @@ def call(app: ASGIApp, method: str, path: str, *, body: bytes = b"") -> Answer:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    run_async(app(scope, receive, send))
+    async def request() -> None:
+        await app(scope, receive, send)
+
+    run_async(request())
     start = next(message for message in sent if message["type"] == "http.response.start")
     headers = {
         name.decode("latin-1").lower(): value.decode("latin-1") for name, value in start["headers"]

@@ -363,3 +363,26 @@ def test_unknown_api_paths_stay_json_with_the_site_mounted(
         response = client.request(method, path)
         assert response.status_code == status, (method, path)
         assert response.json()["error"]["code"] in ("not_found", "method_not_allowed")
+
+
+def test_the_docs_load_nothing_from_another_origin(client: TestClient) -> None:
+    """Swagger UI, served by the API: no CDN, no inline script, a CSP that allows only 'self'."""
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "http" not in policy
+    assert "script-src 'self'" in policy
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page.text)  # no inline script
+    references = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert references and all(ref.startswith("/api/docs/") for ref in references)
+    for ref in references:
+        asset = client.get(ref)
+        assert asset.status_code == 200, ref
+        assert "unsafe-inline" not in asset.headers["content-security-policy"]
+    assert client.get("/api/docs/index.html").status_code == 404
+
+
+def test_the_docs_can_be_turned_off(make_client: ClientFactory) -> None:
+    client = make_client(API_DOCS=False)
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/api/openapi.json").status_code == 200

@@ -26,7 +26,7 @@ class Health(BaseModel):
 def _probe(state: Any) -> tuple[bool, dict[str, str]]:
     """Blocking (a database round trip; checks such as looking up LibreOffice on PATH): run
     in a worker thread, never on the event loop."""
-    reachable = state.store.reachable()
+    reachable = state.store_ready and state.store.reachable()
     checks: dict[str, str] = {}
     for name, check in state.health_checks.items():
         try:
