@@ -97,7 +97,7 @@ def _decrypted_inquiry(reference: str) -> dict[str, Any]:
 
 @outbox_app.command("list")
 def outbox_list(
-    status: Annotated[str | None, typer.Option(help="pending or sent")] = None,
+    status: Annotated[str | None, typer.Option(help="pending, sent or failed")] = None,
     format: FormatOption = "table",
 ) -> None:
     """List queued and sent mail (no addresses or text)."""

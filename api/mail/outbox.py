@@ -2,7 +2,9 @@
 
 A row is claimed for a lease before sending, so two senders (the server's background loop and
 `trustcenter outbox retry`, or two containers) never deliver the same mail. Failures back off
-exponentially up to OUTBOX_BACKOFF_MAX and are retried forever: a mail is never given up.
+exponentially up to OUTBOX_BACKOFF_MAX and are retried forever, except a mail the relay can
+never carry (`Undeliverable`, e.g. an address that needs SMTPUTF8 on a relay without it): that
+one ends as `failed`, with its reason for the privacy team, instead of being retried forever.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from api.core.clock import utcnow
 from api.core.crypto import Cipher
 from api.db.outbox import OutboxMessage
 from api.db.session import transaction
+from api.mail.addresses import Undeliverable
 from api.mail.compose import Draft
 
 logger = logging.getLogger(__name__)
@@ -37,7 +40,8 @@ BATCH = 50
 
 class Sender(Protocol):
     async def send(self, message: EmailMessage) -> str:
-        """Deliver `message`; the SHA-256 (hex) of the bytes handed to the server."""
+        """Deliver `message`; the SHA-256 (hex) of the bytes handed to the server. Raise
+        `api.mail.addresses.Undeliverable` for a mail no retry can deliver."""
         ...
 
 
@@ -158,6 +162,17 @@ def _mark_failed(
             row.last_error = error[:200]
 
 
+def _mark_undeliverable(factory: sessionmaker[Session], row_id: int, reason: str) -> None:
+    """No retry can deliver it: `failed`, with the reason `trustcenter outbox list` shows."""
+    with transaction(factory) as session:
+        row = session.get(OutboxMessage, row_id)
+        if row is not None:
+            row.status = "failed"
+            row.attempts += 1
+            row.claimed_until = None
+            row.last_error = reason[:200]
+
+
 def _describe(exc: BaseException) -> str:
     # The class and SMTP code only: server replies can quote recipient addresses.
     code = getattr(exc, "code", None)
@@ -189,7 +204,11 @@ async def drain(
             try:
                 message = _decrypt(cipher, kind, token)
                 digest = await sender.send(message)
-            except Exception as exc:  # any failure is retried later; never lost
+            except Undeliverable as exc:
+                logger.error("outbox: mail %d cannot be delivered (%s)", row_id, exc.reason)
+                await asyncio.to_thread(_mark_undeliverable, factory, row_id, exc.reason)
+                result.failed.append(row_id)
+            except Exception as exc:  # any other failure is retried later; never lost
                 logger.warning("outbox: mail %d not sent (%s); will retry", row_id, _describe(exc))
                 await asyncio.to_thread(
                     _mark_failed, factory, row_id, _describe(exc), backoff_base, backoff_max
