@@ -132,6 +132,9 @@ class Settings(BaseSettings):
 
     # LibreOffice for DPA PDFs; None means `soffice` found on PATH.
     SOFFICE_PATH: str | None = None
+    # A Python with LibreOffice's UNO bridge (Debian: python3-uno) for the resident PDF
+    # converter (unoserver, api/dpa/converter.py); empty: a `soffice` per PDF, ~1 s slower.
+    UNO_PYTHON: str = "/usr/bin/python3"
 
     @field_validator("HCAPTCHA_HOSTNAMES", "TRUSTED_PROXIES", mode="before")
     @classmethod

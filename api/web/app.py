@@ -19,7 +19,7 @@ from api.captcha import CaptchaVerifier
 from api.core.crypto import cipher_from_settings
 from api.core.settings import Settings, docs_assets_installed, get_settings
 from api.db.store import Store
-from api.dpa.pdf import health_check as pdf_health_check
+from api.dpa import pdf
 from api.mail.sender import sender_from_settings
 from api.ratelimit import RateLimiter
 from api.web.errors import install_error_handlers
@@ -51,6 +51,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     # Migrated and its key checked; if the database is down, a task that waits for it.
     waiting = await open_store(app)
+    # What killed processes left of PDF conversions (plaintext DPAs, running LibreOffices).
+    await asyncio.to_thread(pdf.sweep)
     if settings.captcha_mode == "development":
         logger.warning("captcha in DEVELOPMENT mode: tokens are not checked")
     if not settings.SMTP_URL.get_secret_value():
@@ -98,7 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.RATE_LIMIT_STORAGE, cipher.digest)
     app.state.mail_sender = sender_from_settings(settings)
     app.state.health_checks = {}
-    register_health_check(app, "pdf", pdf_health_check(settings))
+    register_health_check(app, "pdf", pdf.health_check(settings))
+    # resident | starting | idle | per-call: see api/dpa/converter.py.
+    pdf.configure(settings)
+    register_health_check(app, "pdf_converter", pdf.converter_check(settings))
 
     install_error_handlers(app)
     # The last added runs first: headers and the access log around everything, then the catch.
