@@ -174,19 +174,19 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int | None, typer.Option(help="port; default $PORT or 8000")] = None,
 ) -> None:
-    """Serve the built site and the API with uvicorn (api.main:app)."""
+    """Serve the built site and the API with uvicorn (api.main:app), with a deadline for
+    request headers and a cap on connections (api/web/server.py)."""
     import uvicorn
 
-    settings_or_exit()  # refuse an unsafe production configuration before binding
+    from api.web.server import uvicorn_options
+
+    # Refuse an unsafe production configuration before binding.
+    settings = settings_or_exit()
     uvicorn.run(
         "api.main:app",
         host=host,
         port=port or int(os.environ.get("PORT", "8000")),
-        # The uvicorn access log shows client addresses; api.access logs requests without.
-        access_log=False,
-        # TRUSTED_PROXIES decides whom to believe about the client address, not uvicorn.
-        proxy_headers=False,
-        server_header=False,
+        **uvicorn_options(settings),
     )
 
 

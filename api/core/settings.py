@@ -127,6 +127,11 @@ class Settings(BaseSettings):
 
     PUBLIC_URL: str = DEV_PUBLIC_URL
     MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
+    # `trustcenter serve` (api/web/server.py): seconds a client has for its request headers
+    # (slowloris), connections at once before a 503, seconds an idle keep-alive stays open.
+    SERVER_HEADER_TIMEOUT: float = Field(default=10.0, gt=0, le=120)
+    SERVER_MAX_CONNECTIONS: int = Field(default=200, ge=1)
+    SERVER_KEEPALIVE: float = Field(default=5.0, gt=0, le=300)
     # Interactive API docs at /api/docs (Swagger UI served by this server, never from a CDN).
     API_DOCS: bool = True
 
