@@ -29,8 +29,9 @@ UNSAFE = {
 }
 
 
-def start(command: list[str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")} | UNSAFE
+def start(command: list[str], settings: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`command` in a fresh process with `settings` as its only TRUSTCENTER_ variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")} | settings
     return subprocess.run(
         command,
         cwd=PROJECT_ROOT,
@@ -53,7 +54,7 @@ def start(command: list[str]) -> subprocess.CompletedProcess[str]:
 def test_an_unsafe_production_start_names_each_setting_once_without_a_traceback(
     command: list[str],
 ) -> None:
-    result = start(command)
+    result = start(command, UNSAFE)
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "Traceback" not in output
@@ -78,15 +79,9 @@ def test_a_lost_development_key_refuses_the_server_in_one_sentence(tmp_path: Pat
     with TestClient(create_app(settings)) as client:
         assert client.post("/api/contact", json=valid_body()).status_code == 201
     (var / "data.key").unlink()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")}
-    result = subprocess.run(
+    result = start(
         [str(TRUSTCENTER), "serve", "--port", "9"],
-        cwd=PROJECT_ROOT,
-        env={**env, "TRUSTCENTER_VAR_DIR": str(var), "TRUSTCENTER_SITE_DIR": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        {"TRUSTCENTER_VAR_DIR": str(var), "TRUSTCENTER_SITE_DIR": str(tmp_path)},
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0

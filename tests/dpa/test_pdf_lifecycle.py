@@ -96,7 +96,8 @@ def test_a_conversion_leaves_nothing_on_success_failure_or_timeout(
         pdf.docx_to_pdf(DOCX, str(soffice), timeout=1)
     assert time.monotonic() - started < 10
     assert _conversions() == []
-    assert _running_from(workdir.process_dir()) == []  # the hung "soffice" was killed too
+    # The hung "soffice" was killed too (a resident converter of other tests may run here).
+    assert [line for line in _running_from(workdir.process_dir()) if "/convert-" in line] == []
 
 
 def test_what_is_not_a_docx_is_not_converted(soffice: Path) -> None:
