@@ -107,7 +107,6 @@ class ResidentConverter:
         self._not_before = 0.0
         self._usable: bool | None = None
         self._starts = 0
-        atexit.register(self.stop)
 
     # -- what it can do ----------------------------------------------------------------------
 
@@ -222,8 +221,13 @@ class ResidentConverter:
                 self._starting = None
 
     def _launch(self) -> None:
+        folder = process_dir()
+        if self._starts == 0:
+            # After process_dir's own atexit hook: at exit LibreOffice stops before the folder
+            # it works in is removed.
+            atexit.register(self.stop)
         self._starts += 1
-        work = process_dir() / f"resident-{self._starts}"
+        work = folder / f"resident-{self._starts}"
         (work / "tmp").mkdir(parents=True, mode=0o700)
         lib = work / "lib"
         lib.mkdir(mode=0o700)
