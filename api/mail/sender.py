@@ -4,7 +4,8 @@ The relay's capabilities decide the form of the addresses (api/mail/addresses.py
 domains always, a non-ASCII local part only with SMTPUTF8. The message is then serialized once,
 and those bytes are what the SMTP server receives (DATA): `send` returns their SHA-256, the
 outbox keeps it with the Message-ID as proof of what was sent. A mail no retry can deliver
-raises `Undeliverable` (the outbox marks it failed with the reason instead of retrying).
+raises `api.mail.addresses.Undeliverable` (the outbox marks it failed with the reason instead
+of retrying).
 
 SMTP_URL forms: `smtp://user:pass@host:587` (STARTTLS when the server offers it; development
 only), `smtp+starttls://…` (STARTTLS required), `smtps://…:465` (implicit TLS).
@@ -19,16 +20,12 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from api.core.settings import Settings
-from api.mail.addresses import Undeliverable, addr_specs, for_relay
 
 SCHEMES = {
     "smtp": (587, None, False),
     "smtp+starttls": (587, True, False),
     "smtps": (465, False, True),
 }
-
-__all__ = ["SmtpSender", "Undeliverable", "parse_smtp_url", "sender_from_settings"]
-
 
 @dataclass(frozen=True)
 class SmtpSender:
@@ -44,6 +41,8 @@ class SmtpSender:
     async def send(self, message: EmailMessage) -> str:
         """Hand `message` to the server; the SHA-256 (hex) of the bytes sent."""
         import aiosmtplib  # on the first mail, not at every cold start
+
+        from api.mail.addresses import addr_specs, for_relay
 
         client = aiosmtplib.SMTP(
             hostname=self.hostname,

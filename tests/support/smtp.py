@@ -5,7 +5,8 @@ SmtpServer(smtputf8=True)          # one that offers SMTPUTF8 (RFC 6531)
 server.url                         # -> TRUSTCENTER_SMTP_URL
 server.messages                    # email.message.EmailMessage objects, in arrival order
 server.raw                         # the bytes of each as received (DATA)
-server.envelopes                   # (MAIL FROM, [RCPT TO], SMTPUTF8 asked for) of each
+server.envelopes                   # (MAIL FROM, [RCPT TO]) of each
+server.smtputf8_used               # whether each was sent with the SMTPUTF8 option
 server.stop(); server.start()      # down and back up on the same port
 """
 
@@ -37,9 +38,8 @@ class _Handler:
         with self.server.lock:
             self.server.messages.append(message)
             self.server.raw.append(envelope.original_content)
-            self.server.envelopes.append(
-                (envelope.mail_from, list(envelope.rcpt_tos), bool(envelope.smtp_utf8))
-            )
+            self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.server.smtputf8_used.append(bool(envelope.smtp_utf8))
         return "250 OK"
 
 
@@ -50,7 +50,8 @@ class SmtpServer:
         self.url = f"smtp://127.0.0.1:{self.port}"
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []
-        self.envelopes: list[tuple[str, list[str], bool]] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.smtputf8_used: list[bool] = []
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 
