@@ -27,6 +27,7 @@ SCHEMES = {
     "smtps": (465, False, True),
 }
 
+
 @dataclass(frozen=True)
 class SmtpSender:
     hostname: str
