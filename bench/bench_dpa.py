@@ -2,7 +2,7 @@
 template and context, measured in the same run, and how both grow with 10x and 100x the
 measures and subprocessors.
 
-    .venv/bin/python bench/bench_dpa.py [--docx N] [--pdf N]
+    .venv/bin/python bench/bench_dpa.py [--docx N] [--pdf N] [--factors 1,10,100]
 
 The endpoint runs in-process (ASGI, TestClient) with captcha in development mode and SQLite in
 a temporary directory, so the figures are the API's own cost: validation, context, render,
@@ -114,6 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docx", type=int, default=40, help="requests per .docx series")
     parser.add_argument("--pdf", type=int, default=8, help="requests per PDF series")
+    parser.add_argument("--factors", default="1,10,100", help="content sizes to run, e.g. 1")
     args = parser.parse_args()
     logging.disable(logging.INFO)
 
@@ -139,7 +140,7 @@ def main() -> None:
         with TestClient(create_app(settings)) as client:
             print(f"DPA generation (German template, {len(base_content.toms.measures())} measures,")
             print(f"{len(base_content.subprocessors.all())} subprocessors at 1x); PDF: {soffice}")
-            for factor in (1, 10, 100):
+            for factor in (int(f) for f in args.factors.split(",")):
                 content = scaled(base_content, factor)
                 use_content(client.app, content)  # type: ignore[arg-type]
                 chosen = check_processing(request.processing, content)
