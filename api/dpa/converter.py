@@ -148,8 +148,11 @@ class ResidentConverter:
                 raise ConverterUnavailable("no answer")
             try:
                 with self._proxy(CLIENT_TIMEOUT) as proxy:
+                    # update_index False: the table of contents stays as the template has it,
+                    # as `soffice --convert-to` leaves it (the same document whichever way it
+                    # is made; updating it would also cost ~50 ms).
                     result = proxy.convert(
-                        None, xmlrpc.client.Binary(docx), None, "pdf", None, [], True, None, None
+                        None, xmlrpc.client.Binary(docx), None, "pdf", None, [], False, None, None
                     )
             except xmlrpc.client.Fault:
                 raise ConversionFailed() from None

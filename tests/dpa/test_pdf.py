@@ -150,8 +150,12 @@ def test_once_resident_the_converter_does_the_work(
     def no_soffice_of_its_own(*args: object) -> bytes:
         raise AssertionError("converted by a soffice of its own")
 
+    one_off = pdf._convert_once(_sample_docx(), soffice, pdf.TIMEOUT_SECONDS)
     monkeypatch.setattr(pdf, "_convert_once", no_soffice_of_its_own)
-    assert "Annex I" in pdf_text(pdf.docx_to_pdf(_sample_docx(), soffice))
+    resident_pdf = pdf.docx_to_pdf(_sample_docx(), soffice)
+    assert "Annex I" in pdf_text(resident_pdf)
+    # The same document whichever way it was made (table of contents included).
+    assert pdf_text(resident_pdf) == pdf_text(one_off)
 
 
 @pytest.mark.parametrize("failure", [signal.SIGKILL, signal.SIGSTOP], ids=["dies", "hangs"])
