@@ -1,5 +1,5 @@
-"""A resident LibreOffice (unoserver) that converts a DPA to PDF in ~0.3 s instead of the
-~1.2 s of starting `soffice` for every document. Its lifecycle belongs to the API process:
+"""A resident LibreOffice (unoserver) that converts a DPA to PDF in ~0.2 s instead of the
+~1.1 s of starting `soffice` for every document. Its lifecycle belongs to the API process:
 
 - started lazily, in the background, by the first PDF wanted (that one, and any while it
   starts, are converted by a `soffice` of their own);

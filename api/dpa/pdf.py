@@ -1,8 +1,8 @@
 """PDF through LibreOffice, where it is installed: `docx_to_pdf(docx, soffice)`.
 
-A resident converter (api/dpa/converter.py: unoserver, ~0.3 s a document) does the work where
+A resident converter (api/dpa/converter.py: unoserver, ~0.2 s a document) does the work where
 this machine can run it (TRUSTCENTER_UNO_PYTHON); otherwise, and while it starts or restarts,
-each document gets a `soffice --convert-to pdf` of its own (~1.2 s). Either way LibreOffice
+each document gets a `soffice --convert-to pdf` of its own (~1.1 s). Either way LibreOffice
 sees the plaintext only in a private folder of this process on tmpfs, removed on every exit
 path (api/dpa/workdir.py), and runs under a reaper that ends it with the API, even after
 kill -9 (api/dpa/reaper.py).
