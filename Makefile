@@ -37,6 +37,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[test]'
 	touch $@ $(VENV)/.installed-run $(VENV)/.installed-site
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(call say,Installing the benchmarks' tools (Locust))
+	$(PIP) -e '.[bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run $(VENV)/.installed-site
+
 build: $(VENV)/.installed-site
 	$(call say,Building the site into site/)
 	$(BIN)/mkdocs build --strict --clean
@@ -72,7 +77,7 @@ test: $(VENV)/.installed-test browser lint
 	$(call say,Running the test suite)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-bench: build $(VENV)/.installed-test
+bench: build $(VENV)/.installed-bench
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # Lighthouse (mobile) against the local server, median of 3 runs; installs Lighthouse with npm

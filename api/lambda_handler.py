@@ -18,14 +18,17 @@ from typing import Any
 
 from mangum import Mangum
 
-from api.core.settings import get_settings
+from api.core.settings import settings_or_exit
 from api.web.app import create_app, production_refusal
 
 logging.getLogger().setLevel(logging.INFO)
 
-if reason := production_refusal(get_settings()):
-    raise SystemExit(reason)  # Lambda logs the message and reports the init as failed
-app = create_app()
+# An unsafe production configuration or unready content ends the init: Lambda logs the
+# message (no traceback) and reports the init as failed.
+settings = settings_or_exit()
+if reason := production_refusal(settings):
+    raise SystemExit(reason)
+app = create_app(settings)
 # Lifespan off: Mangum would run start-up and shut-down around every invocation.
 _asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
 

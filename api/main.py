@@ -6,11 +6,12 @@ import logging
 from pathlib import Path
 
 from api.core.files import checkout_root
-from api.core.settings import get_settings
+from api.core.settings import settings_or_exit
 from api.web.app import create_app, production_refusal
 from api.web.site_server import mount_site
 
-settings = get_settings()
+# An unsafe production configuration ends the process here, one line per setting.
+settings = settings_or_exit()
 logging.basicConfig(
     level=settings.LOG_LEVEL.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
 )

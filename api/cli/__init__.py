@@ -21,7 +21,7 @@ from api.cli.support import (
     open_store,
     short_time,
 )
-from api.core.settings import get_settings
+from api.core.settings import describe_settings_error, get_settings, settings_or_exit
 from api.db import migrate as migrations
 from api.db import models as _models  # noqa: F401 (registers every encrypted table)
 from api.db.encrypted import rotate_all
@@ -101,7 +101,7 @@ def _decrypted_inquiry(reference: str) -> dict[str, Any]:
 
 @outbox_app.command("list")
 def outbox_list(
-    status: Annotated[str | None, typer.Option(help="pending or sent")] = None,
+    status: Annotated[str | None, typer.Option(help="pending, sent or failed")] = None,
     format: FormatOption = "table",
 ) -> None:
     """List queued and sent mail (no addresses or text)."""
@@ -178,27 +178,35 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int | None, typer.Option(help="port; default $PORT or 8000")] = None,
 ) -> None:
-    """Serve the built site and the API with uvicorn (api.main:app)."""
+    """Serve the built site and the API with uvicorn (api.main:app), with a deadline for
+    request headers and a cap on connections (api/web/server.py)."""
     import uvicorn
 
     from api.web.app import production_refusal
+    from api.web.server import uvicorn_options
 
     # Refuse an unsafe production configuration or unready content before binding.
-    reason = production_refusal(get_settings())
-    if reason:
+    settings = settings_or_exit()
+    if reason := production_refusal(settings):
         typer.echo(reason, err=True)
         raise typer.Exit(1)
     uvicorn.run(
         "api.main:app",
         host=host,
         port=port or int(os.environ.get("PORT", "8000")),
-        # The uvicorn access log shows client addresses; api.access logs requests without.
-        access_log=False,
-        # TRUSTED_PROXIES decides whom to believe about the client address, not uvicorn.
-        proxy_headers=False,
-        server_header=False,
+        **uvicorn_options(settings),
     )
 
 
 def main() -> None:
-    app()
+    from pydantic import ValidationError
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        app()
+    except ValidationError as error:  # the settings: one line per problem, no traceback
+        raise SystemExit(describe_settings_error(error)) from None
+    except OperationalError as error:
+        raise SystemExit(
+            f"the database (TRUSTCENTER_DATABASE_URL) is unreachable: {type(error.orig).__name__}"
+        ) from None

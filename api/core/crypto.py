@@ -53,6 +53,9 @@ class Cipher:
         for key in keys:
             _check_key(key)
         self._keys = list(keys)
+        # The development key file this process created (none existed): see api/web/startup.py,
+        # which removes it again if the store holds data encrypted with another key.
+        self.generated_key_file: Path | None = None
         # A keyed digest for lookups (e.g. rate-limit keys) that must not reveal the value;
         # derived from the newest key so it needs no extra secret.
         self._digest_key = hashlib.sha256(b"trustcenter-digest:" + keys[0].encode()).digest()
@@ -99,10 +102,11 @@ def generate_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
-def _development_key(var_dir: Path) -> str:
+def _development_key(var_dir: Path) -> tuple[str, bool]:
+    """The development key, and whether this call created its file."""
     path = var_dir / DEV_KEY_FILE
     if path.exists():
-        return path.read_text(encoding="ascii").strip()
+        return path.read_text(encoding="ascii").strip(), False
     var_dir.mkdir(parents=True, exist_ok=True)
     key = generate_key()
     # Written aside, then linked into place: two processes starting together must not each use
@@ -114,15 +118,19 @@ def _development_key(var_dir: Path) -> str:
     try:
         os.link(draft, path)
     except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
+        return path.read_text(encoding="ascii").strip(), False
     finally:
         draft.unlink()
     logger.warning("generated a development data key at %s (never use it in production)", path)
-    return key
+    return key, True
 
 
 def cipher_from_settings(settings: Settings) -> Cipher:
     keys = settings.data_keys
-    if not keys and settings.is_development:
-        keys = [_development_key(settings.VAR_DIR)]
-    return Cipher(keys)
+    if keys or not settings.is_development:
+        return Cipher(keys)
+    key, created = _development_key(settings.VAR_DIR)
+    cipher = Cipher([key])
+    if created:
+        cipher.generated_key_file = settings.VAR_DIR / DEV_KEY_FILE
+    return cipher

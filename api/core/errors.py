@@ -45,6 +45,13 @@ class StoreUnavailable(DomainError):
     retry_after = 30
 
 
+class IdempotencyConflict(DomainError):
+    """An Idempotency-Key already used with a different request: nothing is stored, and the
+    first request's receipt is not given out."""
+
+    code = "idempotency_conflict"
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
 

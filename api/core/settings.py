@@ -7,6 +7,7 @@ deployment can be fixed in a single round.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import json
 from functools import lru_cache
@@ -15,7 +16,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from limits import parse_many
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 HCAPTCHA_SITEVERIFY = "https://api.hcaptcha.com/siteverify"
@@ -45,6 +46,20 @@ PRODUCTION_REQUIRED: tuple[str, ...] = (
     "RATE_LIMIT_STORAGE",
     "PUBLIC_URL",
 )
+
+
+def docs_assets_installed() -> bool:
+    """Whether Swagger UI's files are installed to serve /api/docs from this server
+    (`fastapi-offline`, part of the api extra): the docs never load them from a CDN."""
+    return importlib.util.find_spec("fastapi_offline") is not None
+
+
+class ProductionRefused(ValueError):
+    """Settings production must not run with, one sentence per setting."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("refusing to start in production: " + "; ".join(problems))
+        self.problems = problems
 
 
 def _split_list(value: object) -> object:
@@ -119,12 +134,23 @@ class Settings(BaseSettings):
 
     PUBLIC_URL: str = DEV_PUBLIC_URL
     MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
+    # `trustcenter serve` (api/web/server.py): seconds a client has for its request headers
+    # (slowloris), connections at once before a 503, seconds an idle keep-alive stays open.
+    SERVER_HEADER_TIMEOUT: float = Field(default=10.0, gt=0, le=120)
+    SERVER_MAX_CONNECTIONS: int = Field(default=200, ge=1)
+    SERVER_KEEPALIVE: float = Field(default=5.0, gt=0, le=300)
+    # Interactive API docs at /api/docs (Swagger UI served by this server, never from a CDN).
+    API_DOCS: bool = True
 
     # LibreOffice for DPA PDFs; None means `soffice` found on PATH.
     SOFFICE_PATH: str | None = None
     # Days a DPA record (the customer's details, encrypted, and the documents' hashes) is kept
     # after its issue; `trustcenter dpa purge` deletes older ones. The privacy notice states it.
     DPA_RETENTION_DAYS: int = Field(default=1095, ge=1, le=3650)
+
+    # A Python with LibreOffice's UNO bridge (Debian: python3-uno) for the resident PDF
+    # converter (unoserver, api/dpa/converter.py); empty: a `soffice` per PDF, ~1 s slower.
+    UNO_PYTHON: str = "/usr/bin/python3"
 
     @field_validator("HCAPTCHA_HOSTNAMES", "TRUSTED_PROXIES", mode="before")
     @classmethod
@@ -172,6 +198,17 @@ class Settings(BaseSettings):
                 problems.append(f"TRUSTCENTER_{name} is not set (development default)")
             elif value == DEV_VALUES.get(name):
                 problems.append(f"TRUSTCENTER_{name} is the development default")
+        if self.DATABASE_URL.lower().startswith("sqlite"):
+            problems.append(
+                "TRUSTCENTER_DATABASE_URL must be PostgreSQL in production "
+                "(postgresql+psycopg://…): SQLite is one file on one machine, one writer at a time"
+            )
+        if urlsplit(self.SMTP_URL.get_secret_value()).scheme.lower() == "smtp":
+            problems.append(
+                "TRUSTCENTER_SMTP_URL must enforce TLS in production: smtps://… (implicit TLS) or "
+                "smtp+starttls://… (STARTTLS required); with smtp:// anyone on the way can strip "
+                "STARTTLS and read the mail"
+            )
         if not self.PUBLIC_URL.startswith("https://"):
             problems.append("TRUSTCENTER_PUBLIC_URL must use https in production")
         if (
@@ -179,8 +216,14 @@ class Settings(BaseSettings):
             and not self.HCAPTCHA_VERIFY_URL.startswith("https://")
         ):
             problems.append("TRUSTCENTER_HCAPTCHA_VERIFY_URL must use https in production")
+        if self.API_DOCS and not docs_assets_installed():
+            problems.append(
+                "TRUSTCENTER_API_DOCS is on, but Swagger UI's files are not installed "
+                "(fastapi-offline, in the api extra): install them or set it to false; "
+                "the docs never load scripts from a CDN"
+            )
         if problems:
-            raise ValueError("refusing to start in production: " + "; ".join(problems))
+            raise ProductionRefused(problems)
         return self
 
     # Derived values -----------------------------------------------------------------------
@@ -222,3 +265,28 @@ def _configured(value: object) -> bool:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line per problem, each naming its `TRUSTCENTER_` variable, values never quoted."""
+    lines: list[str] = []
+    heading = "invalid configuration:"
+    for problem in error.errors(include_input=False, include_url=False):
+        cause = (problem.get("ctx") or {}).get("error")
+        if isinstance(cause, ProductionRefused):
+            heading = "refusing to start in production:"
+            lines += [f"  - {text}" for text in cause.problems]
+            continue
+        where = ".".join(str(part) for part in problem.get("loc", ()))
+        message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+        lines.append(f"  - TRUSTCENTER_{where}: {message}" if where else f"  - {message}")
+    return "\n".join([heading, *lines])
+
+
+def settings_or_exit() -> Settings:
+    """For entry points: the settings, or the process ends with `describe_settings_error`'s
+    lines on stderr and no traceback (a refused start is read by people, in a deploy log)."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        raise SystemExit(describe_settings_error(error)) from None

@@ -5,7 +5,10 @@ Each custom check raises a pydantic error whose type names its message in the ca
 
 Single-line fields end up in mail headers, DOCX paragraphs and CSV-like exports, so CR/LF and
 other control characters are refused outright rather than silently stripped: the person sees
-which field to fix. Lone surrogates are refused everywhere because they cannot be encoded.
+which field to fix. Invisible format characters (Unicode category Cf: bidi overrides and
+isolates, zero-width characters) are refused there too: a right-to-left override turns
+"Evil\u202excod.exe" into a name that reads "Evilexe.docx" in a contract and a file name. Lone
+surrogates are refused everywhere because they cannot be encoded.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ _MULTILINE_ALLOWED = frozenset("\n\t")
 NAME_MAX = 200
 CAPTCHA_TOKEN_MAX = 8192
 
+# Every character of Unicode category Cf (Unicode 14, Python 3.11), written out so the JSON
+# Schema pattern below can name them (tests/core/test_validation.py checks it is complete): the
+# BMP as escapes both Python and ECMA-262 read, the rest as characters (a `u`-flag regex).
+_CF_RANGES = (
+    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
+)
+
 
 def _bad_char(ch: str, *, multiline: bool) -> bool:
     if multiline and ch in _MULTILINE_ALLOWED:
@@ -41,6 +54,8 @@ def _bad_char(ch: str, *, multiline: bool) -> bool:
 def check_single_line(value: str) -> str:
     if any(_bad_char(ch, multiline=False) for ch in value):
         raise PydanticCustomError("single_line", "must be one line without control characters")
+    if any(unicodedata.category(ch) == "Cf" for ch in value):
+        raise PydanticCustomError("format_characters", "must not contain format characters")
     return value
 
 
@@ -63,6 +78,16 @@ def check_email(value: str) -> str:
     return str(result.normalized)
 
 
+def canonical_email(address: str) -> str:
+    """One person's address however it is written: case-folded, without a `+suffix` on the
+    local part (`Erika+2@Example.com` → `erika@example.com`), for counting, never for sending."""
+    local, at, domain = address.casefold().rpartition("@")
+    if not at:
+        return address.casefold()
+    base = local.split("+", 1)[0]
+    return f"{base or local}@{domain}"
+
+
 def check_accepted(value: bool) -> bool:
     if value is not True:
         raise PydanticCustomError("must_accept", "must be accepted")
@@ -82,7 +107,10 @@ def _none_if_blank(value: Any) -> Any:
 
 
 # The same rules as JSON Schema patterns, so clients and fuzzers know them (not used to validate).
-SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*\S[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+_SINGLE_LINE_REFUSED = rf"\x00-\x1f\x7f-\x9f\u2028\u2029{_CF_RANGES}"
+SINGLE_LINE_PATTERN = (
+    rf"^[^{_SINGLE_LINE_REFUSED}]*[^\s{_SINGLE_LINE_REFUSED}][^{_SINGLE_LINE_REFUSED}]*$"
+)
 MULTILINE_PATTERN = (
     r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*\S"
     r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*$"

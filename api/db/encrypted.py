@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.crypto import Cipher
 from api.db.base import Base
-from api.db.session import transaction
+from api.db.session import reading, transaction
 
 ModelT = TypeVar("ModelT", bound=type[Base])
 
@@ -51,3 +51,28 @@ def rotate_all(factory: sessionmaker[Session], cipher: Cipher, batch: int = 200)
                 last = getattr(rows[-1], key.key)
                 count += len(rows)
     return count
+
+
+def unreadable_table(factory: sessionmaker[Session], cipher: Cipher) -> str | None:
+    """The first table whose newest stored token none of the keys decrypts, or None: checked
+    before serving, so a wrong or lost key is refused with a sentence instead of surfacing as
+    InvalidToken tracebacks on the privacy team's commands."""
+    from cryptography.fernet import InvalidToken
+
+    with reading(factory) as session:
+        tables = set(inspect(session.connection()).get_table_names())
+        for model, columns in ENCRYPTED.items():
+            if model.__tablename__ not in tables:
+                continue  # not migrated yet: nothing stored
+            key: Any = model.__mapper__.primary_key[0]
+            column = getattr(model, columns[0])
+            token = session.scalar(
+                select(column).where(column.is_not(None)).order_by(key.desc()).limit(1)
+            )
+            if token is None:
+                continue
+            try:
+                cipher.decrypt_bytes(token)
+            except InvalidToken:
+                return str(model.__tablename__)
+    return None

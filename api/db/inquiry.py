@@ -26,6 +26,9 @@ class Inquiry(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # SHA-256 of the client's Idempotency-Key: a retried submission finds its first answer.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    # A keyed digest of the request first sent with that key: the key reused with another
+    # request is refused (api.core.errors.IdempotencyConflict). Not reversible to the request.
+    idempotency_body: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     name_enc: Mapped[str] = mapped_column(Text)
     email_enc: Mapped[str] = mapped_column(Text)

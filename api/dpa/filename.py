@@ -25,7 +25,10 @@ def ascii_part(text: str) -> str:
 
 
 def unicode_part(text: str) -> str:
-    return _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip("-.")[:MAX_CUSTOMER_CHARS]
+    # Without format characters (Cf): a right-to-left override would make the name read
+    # backwards, e.g. "Evil\u202excod.exe" as "Evilexe.docx". Validation refuses them already.
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _UNSAFE.sub("-", unicodedata.normalize("NFC", visible)).strip("-.")[:MAX_CUSTOMER_CHARS]
 
 
 def download_name(

@@ -1,10 +1,16 @@
-"""PDF through LibreOffice headless, where it is installed.
+"""PDF through LibreOffice, where it is installed: `docx_to_pdf(docx, soffice)`.
 
-LibreOffice keeps one user profile per running instance and refuses (or silently hands the job
-to the other instance) when two conversions share one, so every conversion gets its own
-throw-away profile directory. Each runs in its own process group with a timeout, so a hung
-`soffice.bin` is killed together with its launcher. A semaphore caps how many run at once:
-each instance takes a few hundred MB.
+A resident converter (api/dpa/converter.py: unoserver, ~0.2 s a document) does the work where
+this machine can run it (TRUSTCENTER_UNO_PYTHON); otherwise, and while it starts or restarts,
+each document gets a `soffice --convert-to pdf` of its own (~1.1 s). Either way LibreOffice
+sees the plaintext only in a private folder of this process on tmpfs, removed on every exit
+path (api/dpa/workdir.py), and runs under a reaper that ends it with the API, even after
+kill -9 (api/dpa/reaper.py).
+
+A one-off `soffice` keeps one user profile per running instance and refuses (or silently hands
+the job to the other instance) when two conversions share one, so each gets its own throw-away
+profile. It runs in its own process group with a timeout, so a hung `soffice.bin` is killed
+together with its launcher. A semaphore caps how many run at once: each takes a few hundred MB.
 """
 
 from __future__ import annotations
@@ -15,20 +21,29 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.core.errors import DomainError
 from api.core.settings import Settings
+from api.dpa import reaper, workdir
+
+if TYPE_CHECKING:  # xmlrpc and friends load with the first PDF, not at a cold start
+    from api.dpa.converter import ResidentConverter
 
 logger = logging.getLogger(__name__)
 
 PDF_MEDIA_TYPE = "application/pdf"
 TIMEOUT_SECONDS = 90.0
 MAX_PARALLEL = 3
+DEFAULT_UNO_PYTHON = "/usr/bin/python3"
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)
+_converters: dict[tuple[str, str], ResidentConverter] = {}
+_converters_lock = threading.Lock()
+_uno_python: str | None = DEFAULT_UNO_PYTHON
 
 
 class PdfError(DomainError):
@@ -53,9 +68,69 @@ def find_soffice(settings: Settings) -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def configure(settings: Settings) -> None:
+    """Which Python runs the resident converter (empty: none, a `soffice` per document)."""
+    global _uno_python
+    _uno_python = settings.UNO_PYTHON or None
+
+
+def resident(soffice: str) -> ResidentConverter | None:
+    """The process's resident converter for `soffice` (made, not started), or None."""
+    if not _uno_python:
+        return None
+    from api.dpa.converter import ResidentConverter
+
+    key = (_uno_python, soffice)
+    with _converters_lock:
+        if key not in _converters:
+            _converters[key] = ResidentConverter(_uno_python, soffice)
+        return _converters[key]
+
+
 def health_check(settings: Settings) -> Callable[[], str]:
     """For `/api/health`: `pdf: available|unavailable`."""
     return lambda: "available" if find_soffice(settings) else "unavailable"
+
+
+def converter_check(settings: Settings) -> Callable[[], str]:
+    """For `/api/health`: `pdf_converter`: `resident` (running), `starting`, `idle` (starts
+    with the next PDF) or `per-call` (no resident converter here: a `soffice` per PDF)."""
+
+    def status() -> str:
+        soffice = find_soffice(settings)
+        converter = resident(soffice) if soffice else None
+        if converter is None:
+            return "per-call"
+        converter.usable()  # once per process: a subprocess that imports uno
+        return converter.status()
+
+    return status
+
+
+def sweep() -> int:
+    """At start-up: remove what killed API processes left (see api/dpa/workdir.py)."""
+    return workdir.sweep()
+
+
+def docx_to_pdf(docx: bytes, soffice: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """Convert; blocking (call it from a worker thread)."""
+    if not docx.startswith(b"PK\x03\x04"):
+        # LibreOffice would import anything else as plain text and make a PDF of it.
+        raise PdfError("not a .docx")
+    converter = resident(soffice)
+    if converter is not None:
+        from api.dpa.converter import ConversionFailed, ConverterTimeout, ConverterUnavailable
+
+        try:
+            return converter.convert(docx)
+        except ConverterUnavailable:
+            pass  # not (yet) running: this one gets a LibreOffice of its own
+        except ConverterTimeout:
+            raise PdfError("timeout") from None
+        except ConversionFailed:
+            logger.error("LibreOffice could not convert the document")
+            raise PdfError("conversion failed") from None
+    return _convert_once(docx, soffice, timeout)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -64,17 +139,23 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def docx_to_pdf(docx: bytes, soffice: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
-    """Convert in a private temporary directory; blocking (call it from a worker thread)."""
+def _convert_once(docx: bytes, soffice: str, timeout: float) -> bytes:
+    """A `soffice` of its own, in a private folder; blocking."""
     if not _slots.acquire(timeout=timeout):
         raise PdfError("no conversion slot became free in time")
     try:
-        with tempfile.TemporaryDirectory(prefix="trustcenter-pdf-") as work:
-            workdir = Path(work)
-            source = workdir / "dpa.docx"
+        with workdir.conversion_dir() as work:
+            folder = Path(work)
+            source = folder / "dpa.docx"
             source.write_bytes(docx)
-            profile = (workdir / "profile").as_uri()
+            profile = (folder / "profile").as_uri()
             command = [
+                sys.executable,
+                "-I",
+                reaper.__file__,
+                str(os.getpid()),
+                str(folder),
+                "--",
                 soffice,
                 f"-env:UserInstallation={profile}",
                 "--headless",
@@ -83,7 +164,7 @@ def docx_to_pdf(docx: bytes, soffice: str, timeout: float = TIMEOUT_SECONDS) -> 
                 "--convert-to",
                 "pdf:writer_pdf_Export",
                 "--outdir",
-                str(workdir),
+                str(folder),
                 str(source),
             ]
             # No personal data on the command line or in the environment: only file paths.
@@ -92,8 +173,8 @@ def docx_to_pdf(docx: bytes, soffice: str, timeout: float = TIMEOUT_SECONDS) -> 
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                cwd=workdir,
-                env={**os.environ, "HOME": str(workdir)},
+                cwd=folder,
+                env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)},
                 start_new_session=True,
             )
             try:
@@ -102,7 +183,9 @@ def docx_to_pdf(docx: bytes, soffice: str, timeout: float = TIMEOUT_SECONDS) -> 
                 _kill_group(process)
                 logger.error("LibreOffice timed out after %.0f s", timeout)
                 raise PdfError("timeout") from None
-            target = workdir / "dpa.pdf"
+            finally:
+                reaper.osl_pipe(folder / "profile").unlink(missing_ok=True)
+            target = folder / "dpa.pdf"
             if process.returncode != 0 or not target.exists():
                 logger.error(
                     "LibreOffice failed (exit %s): %s",

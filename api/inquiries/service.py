@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.clock import utcnow
 from api.core.crypto import Cipher
+from api.core.errors import IdempotencyConflict
 from api.core.i18n import DEFAULT_LANG, as_lang
 from api.core.messages import Messages
 from api.core.reference import INQUIRY, new_reference
@@ -35,6 +37,21 @@ def idempotency_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def request_digest(cipher: Cipher, data: ContactRequest) -> str:
+    """What an Idempotency-Key is bound to: the request as validated (key order and spacing do
+    not matter), without the captcha token, which a retry may carry afresh. Keyed, so the
+    stored digest cannot be checked against guessed requests."""
+    fields = data.model_dump(mode="json", exclude={"captcha_token"})
+    return cipher.digest(json.dumps(fields, sort_keys=True, ensure_ascii=False))
+
+
+def _replay(row: Inquiry, messages: Messages, body_digest: str | None) -> ContactReceipt:
+    """The first receipt for a retry of the same request; a different request is refused."""
+    if body_digest and row.idempotency_body and row.idempotency_body != body_digest:
+        raise IdempotencyConflict("Idempotency-Key reused with another request")
+    return receipt(row, messages)
+
+
 def receipt(row: Inquiry, messages: Messages) -> ContactReceipt:
     lang = as_lang(row.language) or DEFAULT_LANG
     notice = (
@@ -48,16 +65,18 @@ def receipt(row: Inquiry, messages: Messages) -> ContactReceipt:
 
 
 def find_by_idempotency_key(
-    factory: sessionmaker[Session], messages: Messages, key: str
+    factory: sessionmaker[Session], messages: Messages, key: str, body_digest: str | None = None
 ) -> ContactReceipt | None:
+    """The receipt of the inquiry first sent with `key`, or None; raises IdempotencyConflict
+    when that inquiry was another request (`body_digest`, see `request_digest`)."""
     try:
         with reading(factory) as session:
             row = session.scalar(
                 select(Inquiry).where(Inquiry.idempotency_key == idempotency_digest(key))
             )
-            return receipt(row, messages) if row is not None else None
     except SQLAlchemyError as exc:
         raise store_unavailable(exc) from None
+    return _replay(row, messages, body_digest) if row is not None else None
 
 
 def submit(
@@ -75,6 +94,7 @@ def submit(
     Everything that can be prepared (encryption, the mails' drafts) is, before the transaction
     begins: on SQLite the transaction holds the one writer lock other inquiries wait for."""
     digest = idempotency_digest(idempotency_key) if idempotency_key else None
+    body_digest = request_digest(cipher, data) if idempotency_key else None
     personal = {
         "name_enc": cipher.encrypt(data.name),
         "email_enc": cipher.encrypt(data.email),
@@ -92,6 +112,7 @@ def submit(
             received_at=received_at,
             due_by=deadline(received_at),
             idempotency_key=digest,
+            idempotency_body=body_digest,
             **personal,
         )
         mails_out = _mails(cipher, settings, messages, row, data)
@@ -104,7 +125,7 @@ def submit(
                 session.add_all(mails_out)
         except IntegrityError:
             if idempotency_key:
-                existing = find_by_idempotency_key(factory, messages, idempotency_key)
+                existing = find_by_idempotency_key(factory, messages, idempotency_key, body_digest)
                 if existing is not None:
                     return existing, False
             continue  # a reference collision: draw another

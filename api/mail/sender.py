@@ -1,10 +1,14 @@
 """Delivers one message over SMTP with aiosmtplib, and says exactly what it handed over.
 
-The message is serialized once, and those bytes are what the SMTP server receives (DATA):
-`send` returns their SHA-256, the outbox keeps it with the Message-ID as proof of what was sent.
+The relay's capabilities decide the form of the addresses (api/mail/addresses.py): IDNA
+domains always, a non-ASCII local part only with SMTPUTF8. The message is then serialized once,
+and those bytes are what the SMTP server receives (DATA): `send` returns their SHA-256, the
+outbox keeps it with the Message-ID as proof of what was sent. A mail no retry can deliver
+raises `api.mail.addresses.Undeliverable` (the outbox marks it failed with the reason instead
+of retrying).
 
-SMTP_URL forms: `smtp://user:pass@host:587` (STARTTLS when the server offers it),
-`smtp+starttls://…` (STARTTLS required), `smtps://…:465` (implicit TLS).
+SMTP_URL forms: `smtp://user:pass@host:587` (STARTTLS when the server offers it; development
+only), `smtp+starttls://…` (STARTTLS required), `smtps://…:465` (implicit TLS).
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import hashlib
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
-from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
 from api.core.settings import Settings
@@ -40,11 +43,9 @@ class SmtpSender:
         """Hand `message` to the server; the SHA-256 (hex) of the bytes sent."""
         import aiosmtplib  # on the first mail, not at every cold start
 
-        data = message.as_bytes(policy=policy.SMTP)
-        await aiosmtplib.send(
-            data,
-            sender=envelope_sender(message),
-            recipients=envelope_recipients(message),
+        from api.mail.addresses import addr_specs, for_relay
+
+        client = aiosmtplib.SMTP(
             hostname=self.hostname,
             port=self.port,
             username=self.username,
@@ -53,16 +54,16 @@ class SmtpSender:
             use_tls=self.use_tls,
             timeout=self.timeout,
         )
+        async with client:  # connected, TLS, logged in: the relay's extensions are known
+            prepared, utf8 = for_relay(message, smtputf8=client.supports_extension("smtputf8"))
+            sender = addr_specs(prepared, "Sender", "From")[0]
+            recipients = addr_specs(prepared, "To", "Cc", "Bcc")
+            del prepared["Bcc"]
+            data = prepared.as_bytes(policy=policy.SMTPUTF8 if utf8 else policy.SMTP)
+            await client.sendmail(
+                sender, recipients, data, mail_options=["SMTPUTF8"] if utf8 else None
+            )
         return hashlib.sha256(data).hexdigest()
-
-
-def envelope_sender(message: EmailMessage) -> str:
-    return getaddresses([str(message["From"])])[0][1]
-
-
-def envelope_recipients(message: EmailMessage) -> list[str]:
-    fields = [str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])]
-    return [address for _, address in getaddresses(fields) if address]
 
 
 def parse_smtp_url(url: str, timeout: float = 10.0) -> SmtpSender:

@@ -9,25 +9,33 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Mount
+from starlette.routing import Match, Mount, Route
+from starlette.types import Receive, Scope, Send
 
 from api.captcha import CaptchaVerifier
 from api.content import ContentError, get_content
 from api.content.completeness import refusal
 from api.core.crypto import cipher_from_settings
-from api.core.settings import Settings, get_settings
+from api.core.settings import Settings, docs_assets_installed, get_settings
 from api.db.store import Store
-from api.dpa.pdf import health_check as pdf_health_check
+from api.dpa import pdf
 from api.mail.sender import sender_from_settings
 from api.ratelimit import RateLimiter
 from api.web.errors import install_error_handlers
-from api.web.middleware import FALLBACK_ROUTE, ApiHeaders, CatchUnexpected, RequestBody
-from api.web.routes import API_PREFIX, contact, dpa, health, subscriptions
+from api.web.middleware import (
+    FALLBACK_ROUTE,
+    ApiHeaders,
+    CatchUnexpected,
+    HeadAsGet,
+    RequestBody,
+    StartupMessages,
+)
+from api.web.routes import API_PREFIX, contact, docs, dpa, health, subscriptions
 from api.web.routes import config as config_routes
+from api.web.startup import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +64,10 @@ def register_health_check(app: FastAPI, name: str, check: Callable[[], str]) -> 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    if settings.MIGRATE_ON_START:
-        from api.db import migrate  # Alembic only where the schema is brought up to date
-
-        await asyncio.to_thread(migrate.upgrade, app.state.store.engine)
+    # Migrated and its key checked; if the database is down, a task that waits for it.
+    waiting = await open_store(app)
+    # What killed processes left of PDF conversions (plaintext DPAs, running LibreOffices).
+    await asyncio.to_thread(pdf.sweep)
     if settings.captcha_mode == "development":
         logger.warning("captcha in DEVELOPMENT mode: tokens are not checked")
     if not settings.SMTP_URL.get_secret_value():
@@ -72,10 +80,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for background in (task, waiting):
+            if background is not None:
+                background.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await background
         await app.state.captcha.aclose()
         app.state.store.dispose()
 
@@ -89,24 +98,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Privacy inquiries and Data Processing Agreements for UNOY's Trust Center.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # FastAPI's docs pages load Swagger UI from a CDN: api/web/routes/docs.py serves it.
+        docs_url=None,
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=_lifespan,
     )
     cipher = cipher_from_settings(settings)
     app.state.settings = settings
-    # Connected on first use: see api/db/store.py.
+    # Connected on first use: see api/db/store.py. Not ready while the lifespan waits for a
+    # database that was down at start-up (api/web/startup.py).
     app.state.store = Store(settings.database_url)
+    app.state.store_ready = True
     app.state.cipher = cipher
     app.state.captcha = CaptchaVerifier(settings)
     app.state.rate_limiter = RateLimiter(settings.RATE_LIMIT_STORAGE, cipher.digest)
     app.state.mail_sender = sender_from_settings(settings)
     app.state.health_checks = {}
-    register_health_check(app, "pdf", pdf_health_check(settings))
+    register_health_check(app, "pdf", pdf.health_check(settings))
+    # resident | starting | idle | per-call: see api/dpa/converter.py.
+    pdf.configure(settings)
+    register_health_check(app, "pdf_converter", pdf.converter_check(settings))
 
     install_error_handlers(app)
     # The last added runs first: headers and the access log around everything, then the catch.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(RequestBody, max_bytes=settings.MAX_BODY_BYTES)
     if settings.is_development:
         # `make serve` (mkdocs serve on another port) lets writers try the forms against this
@@ -125,36 +141,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(CatchUnexpected)
     app.add_middleware(ApiHeaders, hsts=not settings.is_development)
+    app.add_middleware(StartupMessages)
 
     for resource in (health, config_routes, contact, dpa, subscriptions):
         app.include_router(resource.router)
-    # Last: unknown /api paths answer JSON 404/405 here instead of falling through to the
-    # static site that api.main mounts at "/".
-    app.add_api_route(
-        f"{API_PREFIX}/{{rest:path}}",
-        _api_fallback,
-        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        include_in_schema=False,
-        name=FALLBACK_ROUTE,
+    if settings.API_DOCS:
+        if docs_assets_installed():
+            app.include_router(docs.router)
+        else:
+            logger.warning("no Swagger UI files installed (fastapi-offline): /api/docs is off")
+    # Last: unknown /api paths, and any method (TRACE, PROPFIND, ...) on a known one, answer
+    # JSON 404/405 here instead of falling through to the static site that api.main mounts at
+    # "/". A route whose endpoint is an ASGI app (not a function) matches every method.
+    app.router.routes.append(
+        Route(f"{API_PREFIX}/{{rest:path}}", _ApiFallback(), name=FALLBACK_ROUTE)
     )
     return app
 
 
-async def _api_fallback(request: Request, rest: str) -> None:
-    # Mounts (the static site at "/") answer every path; only API routes count here.
-    others = [
-        route
-        for route in request.app.router.routes
-        if not isinstance(route, Mount)
-        and not (isinstance(route, APIRoute) and route.endpoint is _api_fallback)
-    ]
-    allowed = sorted(
-        method
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        if any(
-            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in others
-        )
-    )
-    if allowed:
-        raise StarletteHTTPException(405, headers={"Allow": ", ".join(allowed)})
-    raise StarletteHTTPException(404)
+class _ApiFallback:
+    name = FALLBACK_ROUTE
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Mounts (the static site at "/") answer every path; only API routes count here.
+        others = [
+            route
+            for route in scope["app"].router.routes
+            if not isinstance(route, Mount) and getattr(route, "name", None) != FALLBACK_ROUTE
+        ]
+        allowed = [
+            method
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in others)
+        ]
+        if "GET" in allowed:  # HeadAsGet answers HEAD wherever GET works
+            allowed.insert(1, "HEAD")
+        if allowed:
+            raise StarletteHTTPException(405, headers={"Allow": ", ".join(allowed)})
+        raise StarletteHTTPException(404)

@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from api.captcha import CaptchaVerifier
 from api.content import Content, get_content
 from api.core.crypto import Cipher
+from api.core.errors import StoreUnavailable
 from api.core.messages import Messages
 from api.core.settings import Settings
 from api.db.store import Store
@@ -47,6 +48,8 @@ async def get_messages(request: Request) -> Messages:
 
 
 async def get_store(request: Request) -> Store:
+    if not request.app.state.store_ready:  # down at start-up, not back yet (api/web/startup.py)
+        raise StoreUnavailable("the database is not ready")
     store: Store = request.app.state.store
     return store
 

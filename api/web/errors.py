@@ -25,6 +25,7 @@ from api.core.crypto import DataKeyError
 from api.core.errors import (
     ContentError,
     DomainError,
+    IdempotencyConflict,
     InvalidInput,
     RateLimited,
     StoreUnavailable,
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 STATUS: dict[type[DomainError], int] = {
     InvalidInput: 422,
+    IdempotencyConflict: 409,
     CaptchaFailed: 400,
     RateLimited: 429,
     CaptchaUnavailable: 503,

@@ -25,13 +25,12 @@ logger = logging.getLogger(__name__)
 # The name of the catch-all route that answers unknown /api paths (see api.web.app).
 FALLBACK_ROUTE = "api_fallback"
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# Swagger UI at /api/docs comes from jsDelivr and starts with an inline script.
+# Swagger UI at /api/docs: every file from this origin (api/web/routes/docs.py), no inline code.
 DOCS_CSP = (
-    "default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
-    "style-src https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
-PUBLIC_PATHS = ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect", "/api/config")
+PUBLIC_PATHS = ("/api/openapi.json", "/api/docs", "/api/config")
 
 
 def _is_api(scope: Scope) -> bool:
@@ -43,7 +42,11 @@ def _route(scope: Scope) -> str:
     """The template of the route that served the request (`/api/dpa`, `/api/{rest:path}`),
     never the path as sent: a path or query may hold anything, an email address included."""
     route = scope.get("route")
-    if getattr(route, "name", None) == FALLBACK_ROUTE:
+    # The fallback is a plain Starlette route (see api.web.app): its endpoint carries the name.
+    if FALLBACK_ROUTE in (
+        getattr(route, "name", None),
+        getattr(scope.get("endpoint"), "name", None),
+    ):
         return "<unknown path>"
     template = getattr(route, "path", None)
     return template if isinstance(template, str) else "<no route>"
@@ -123,6 +126,31 @@ class RequestBody:
         await self.app(scope, replay, send)
 
 
+class HeadAsGet:
+    """HEAD wherever GET works: the request is handled as a GET and answered without its body
+    (the headers, Content-Length included, are the GET's). FastAPI's routes list GET only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_api(scope) or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        # In place, so the routing below is seen by the access log around it (ApiHeaders).
+        scope["method"] = "GET"
+        try:
+            await self.app(scope, receive, headers_only)
+        finally:
+            scope["method"] = "HEAD"
+
+
 class CatchUnexpected:
     """Answer an unexpected error with the JSON 500 and keep it from the server.
 
@@ -170,6 +198,7 @@ class ApiHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        method = scope.get("method")
         started = time.perf_counter()
         status: dict[str, int] = {}
 
@@ -188,7 +217,7 @@ class ApiHeaders:
                 )
                 if self.hsts:
                     headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-                if path in PUBLIC_PATHS:
+                if path in PUBLIC_PATHS or path.startswith("/api/docs/"):
                     headers.setdefault("Cache-Control", "no-cache")
                 else:
                     # Anything else may carry personal data (or reflect it in an error).
@@ -202,8 +231,30 @@ class ApiHeaders:
             code = status.get("code", "-")
             access_logger.info(
                 "%s %s %s %.1fms",
-                scope.get("method"),
+                method,
                 _route(scope),
                 code,
                 (time.perf_counter() - started) * 1000,
             )
+
+
+class StartupMessages:
+    """When start-up is refused (api.web.startup.StartupRefused), the server prints the
+    refusal's sentence instead of the traceback Starlette reports: the person reading the log
+    learns what to do, in one line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def plain(message: Message) -> None:
+            refused = getattr(scope["app"].state, "startup_refused", None)
+            if message["type"] == "lifespan.startup.failed" and refused:
+                message = {**message, "message": refused}
+            await send(message)
+
+        await self.app(scope, receive, plain)

@@ -7,6 +7,10 @@ path matches the request. The generated files never let two matching rules set t
 directory ``x/`` serves ``x/index.html``; where no file exists, the ``[[redirects]]`` that serve a
 local file apply: rewrites (status 200) and the 404 page of the visitor's language (status 404),
 whose policy is in its ``<meta>`` since its path matches no ``_headers`` rule.
+
+A path is answered under its canonical spelling only: ``//contact/``, ``/contact//`` or
+``/./contact/`` would serve the page but match none of its rules, so they are redirected to
+``/contact/``. A page answered 200 that no rule gives a policy gets the strictest one.
 """
 
 from __future__ import annotations
@@ -27,12 +31,31 @@ logger = logging.getLogger(__name__)
 
 # Below this a compressed body saves less than its headers cost.
 COMPRESS_MINIMUM_SIZE = 500
+
+# For a page that no _headers rule covers (a stray file in site/): nothing runs, nothing loads.
+STRICT_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 MEDIA_TYPES = {
     ".atom": "application/atom+xml",
     ".json": "application/json",
     ".webmanifest": "application/manifest+json",
     ".txt": "text/plain",
 }
+
+
+def canonical_path(path: str) -> str:
+    """`path` with empty and dot segments resolved (`//a/./b/../c//` → `/a/c/`); never above
+    the root, always with one leading slash."""
+    segments: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if segments:
+                segments.pop()
+        elif part not in ("", "."):
+            segments.append(part)
+    canonical = "/" + "/".join(segments)
+    trailing = path.endswith(("/", "/.", "/.."))
+    return canonical + "/" if trailing and segments else canonical
 
 
 class SiteApp:
@@ -67,11 +90,14 @@ class SiteApp:
     def respond(self, method: str, path: str) -> Response:
         if method not in ("GET", "HEAD"):
             return PlainTextResponse("Method Not Allowed", 405, headers={"Allow": "GET, HEAD"})
+        # One leading slash: "//en" must not become the protocol-relative "//en/".
+        canonical = canonical_path(path)
+        if not canonical.endswith("/") and self._is_directory(canonical):
+            canonical += "/"  # its index.html, at x/
+        if canonical != path:
+            return RedirectResponse(canonical, status_code=301)
         found = self.resolve(path)
         if found is not None:
-            if not path.endswith("/") and (self.root / path.lstrip("/")).is_dir():
-                # One leading slash: "//en" must not become the protocol-relative "//en/".
-                return RedirectResponse("/" + path.lstrip("/") + "/", status_code=301)
             return self._file(found)
         # Like Netlify without `force`: a rule applies only where no file exists; first match wins.
         for rule in self.routes:
@@ -79,6 +105,11 @@ class SiteApp:
             if rule.pattern.match(path) and page is not None:
                 return self._file(page, rule.status)
         return PlainTextResponse("Not Found", 404)
+
+    def _is_directory(self, path: str) -> bool:
+        """Whether `path` names a folder (served as its index.html)."""
+        found = self.resolve(path)
+        return found is not None and found.name == "index.html" and not path.endswith("/index.html")
 
     @staticmethod
     def _file(path: Path, status_code: int = 200) -> FileResponse:
@@ -94,6 +125,9 @@ class SiteApp:
         response = self.respond(scope["method"], path)
         for name, value in merged_headers(self.header_rules, path).items():
             response.headers[name] = value
+        page = response.headers.get("content-type", "").startswith("text/html")
+        if page and response.status_code < 300:
+            response.headers.setdefault("Content-Security-Policy", STRICT_POLICY)
         await response(scope, receive, send)
 
 

@@ -210,6 +210,7 @@ def _form_globals(form: str, lang: Lang, content: Content) -> dict[str, Any]:
             "tooLong": field["string_too_long"],
             "singleLine": field["single_line"],
             "controls": field["control_characters"],
+            "formatChars": field["format_characters"],
             "email": field["email"],
             "accept": field["must_accept"],
             "captcha": shared["captcha_missing"],

@@ -168,6 +168,25 @@ def test_an_invalid_email_is_shown_at_its_field_and_nothing_is_sent(
     assert errors == []
 
 
+def test_an_invisible_direction_override_is_refused_at_its_field(
+    page: Page, live_server: str
+) -> None:
+    """The form checks what the server checks: a right-to-left override in the company."""
+    errors = open_form(page, live_server, "en")
+    posted: list[str] = []
+    page.on(
+        "request",
+        lambda request: posted.append(request.url) if request.method == "POST" else None,
+    )
+    fill(page, email="zoe@example.com")
+    page.fill("#contact-company", "B\u00e4rtschi \u202eGA & .oC")
+    page.get_by_role("button", name=SUBMIT["en"]).click()
+    expect(page.locator("#err-company")).to_contain_text("invisible formatting characters")
+    expect(page.locator("#contact-company")).to_have_attribute("aria-invalid", "true")
+    assert posted == []
+    assert errors == []
+
+
 def test_a_rejected_captcha_is_explained_at_the_captcha(
     page: Page, live_server: str, siteverify: Siteverify
 ) -> None:

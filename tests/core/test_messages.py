@@ -10,7 +10,14 @@ import pytest
 
 from api.captcha import CaptchaFailed, CaptchaUnavailable
 from api.core.crypto import DataKeyError
-from api.core.errors import ContentError, DomainError, InvalidInput, RateLimited, StoreUnavailable
+from api.core.errors import (
+    ContentError,
+    DomainError,
+    IdempotencyConflict,
+    InvalidInput,
+    RateLimited,
+    StoreUnavailable,
+)
 from api.core.i18n import LANGUAGES
 from api.core.messages import Messages, load_messages, parse
 from api.dpa.pdf import PdfError, PdfUnavailable
@@ -48,6 +55,7 @@ def test_every_literal_key_in_code_and_templates_exists(messages: Messages) -> N
 def test_every_error_the_api_can_answer_has_its_message(messages: Messages) -> None:
     errors: list[type[DomainError]] = [
         InvalidInput,
+        IdempotencyConflict,
         StoreUnavailable,
         RateLimited,
         ContentError,
@@ -61,6 +69,7 @@ def test_every_error_the_api_can_answer_has_its_message(messages: Messages) -> N
     assert sorted(code for code in codes if f"error.{code}" not in messages) == []
     fields = set(FIELD_KEYS.values()) | {"captcha", "unknown_option", "pdf_unavailable"}
     fields |= {"missing", "single_line", "control_characters", "email", "must_accept"}
+    fields |= {"format_characters"}
     fields |= {"honeypot", "country_code", "invalid"}
     assert sorted(key for key in fields if f"field.{key}" not in messages) == []
 

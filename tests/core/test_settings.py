@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from api.core.crypto import DataKeyError, cipher_from_settings, generate_key
-from api.core.settings import PRODUCTION_REQUIRED, Settings
+from api.core.settings import PRODUCTION_REQUIRED, Settings, describe_settings_error
 
 PRODUCTION: dict[str, Any] = {
     "ENV": "production",
@@ -68,6 +68,9 @@ def test_production_refuses_each_missing_setting(name: str) -> None:
         ("RATE_LIMIT_STORAGE", "memory://", "RATE_LIMIT_STORAGE is the development default"),
         ("PUBLIC_URL", "http://trust.unoy.com", "PUBLIC_URL must use https"),
         ("HCAPTCHA_VERIFY_URL", "http://127.0.0.1:9/x", "HCAPTCHA_VERIFY_URL must use https"),
+        ("DATABASE_URL", "sqlite:////srv/trustcenter.db", "DATABASE_URL must be PostgreSQL"),
+        ("SMTP_URL", "smtp://mailer:pw@smtp.internal:587", "SMTP_URL must enforce TLS"),
+        ("SMTP_URL", "smtp://smtp.internal:25", "SMTP_URL must enforce TLS"),
     ],
 )
 def test_production_refuses_unsafe_values(name: str, value: str, expected: str) -> None:
@@ -167,3 +170,52 @@ def test_an_unknown_rate_limit_storage_is_refused_at_start(storage: str) -> None
     with pytest.raises(ValidationError) as raised:
         Settings(RATE_LIMIT_STORAGE=storage)
     assert "RATE_LIMIT_STORAGE must be memory:// or a redis:// URL" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["smtps://mailer:pw@smtp.internal", "smtp+starttls://smtp.internal"]
+)
+def test_production_accepts_smtp_with_enforced_tls(url: str) -> None:
+    assert Settings(**{**PRODUCTION, "SMTP_URL": url}).SMTP_URL.get_secret_value() == url
+
+
+def test_production_refuses_interactive_docs_it_cannot_serve_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The docs' assets come from the installed package or not at all: never from a CDN."""
+    monkeypatch.setattr("api.core.settings.docs_assets_installed", lambda: False)
+    with pytest.raises(ValidationError, match="TRUSTCENTER_API_DOCS"):
+        Settings(**PRODUCTION)
+    assert Settings(**{**PRODUCTION, "API_DOCS": False}).API_DOCS is False
+
+
+def test_each_production_refusal_is_one_line_naming_its_setting() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(
+            **{
+                **PRODUCTION,
+                "DATABASE_URL": "sqlite:////srv/trustcenter.db",
+                "SMTP_URL": "smtp://smtp.internal",
+                "PUBLIC_URL": "http://trust.unoy.com",
+            }
+        )
+    lines = describe_settings_error(caught.value).splitlines()
+    assert lines[0] == "refusing to start in production:"
+    named = [line.split()[1] for line in lines[1:]]
+    assert named == [
+        "TRUSTCENTER_DATABASE_URL",
+        "TRUSTCENTER_SMTP_URL",
+        "TRUSTCENTER_PUBLIC_URL",
+    ]
+    assert all(line.startswith("  - TRUSTCENTER_") for line in lines[1:])
+
+
+def test_a_malformed_setting_is_named_in_one_line() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(RATE_LIMIT_CONTACT="lots", PUBLIC_URL="trust.unoy.com")
+    lines = describe_settings_error(caught.value).splitlines()
+    assert lines[0] == "invalid configuration:"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "  - TRUSTCENTER_RATE_LIMIT_CONTACT",
+        "  - TRUSTCENTER_PUBLIC_URL",
+    ]

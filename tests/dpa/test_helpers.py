@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import unquote
 
 from api.core.reference import DPA, is_reference, new_reference
@@ -43,3 +44,11 @@ def test_xml_illegal_characters_removed_everywhere() -> None:
         "b": 3,
         "c": None,
     }
+
+
+def test_the_download_name_is_never_reversed_by_a_format_character() -> None:
+    """Validation refuses them; the file name drops them too, whatever reaches it."""
+    header = content_disposition("Evil\u202excod.exe\u202c\u2066", "DPA-2026-ABCDEF", "docx")
+    decoded = unquote(header.split("filename*=UTF-8''")[1])
+    assert decoded == "UNOY-DPA-Evilxcod.exe-DPA-2026-ABCDEF.docx"
+    assert not any(unicodedata.category(char) == "Cf" for char in decoded)

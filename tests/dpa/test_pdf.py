@@ -4,10 +4,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,11 +22,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from api.db.dpa import DpaRecord
+from api.dpa import pdf
 from api.dpa.clauses import load_clause_map
+from api.dpa.converter import ResidentConverter
 from api.dpa.pdf import PDF_MEDIA_TYPE
 from tests.dpa.sample import CUSTOMER, all_text, dpa_body, open_docx
 from tests.support.app import ClientFactory
 from tests.support.content import complete_data
+from tests.support.site_build import PROJECT_ROOT
 
 pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("pdf")]
 
@@ -44,6 +52,20 @@ def soffice() -> str:
             pytest.fail("LibreOffice (soffice) is required here (TRUSTCENTER_TEST_REQUIRE_PDF=1)")
         pytest.skip("LibreOffice (soffice) is not installed; PDF output is not tested")
     return found
+
+
+@pytest.fixture
+def resident(soffice: str) -> ResidentConverter:
+    """The process's resident converter, running; skipped (failed in CI) where python3-uno or
+    unoserver is missing."""
+    converter = pdf.resident(soffice)
+    if converter is None or not converter.usable():
+        reason = "no resident converter here (python3-uno for /usr/bin/python3, or unoserver)"
+        if os.environ.get("TRUSTCENTER_TEST_REQUIRE_PDF") == "1":
+            pytest.fail(f"{reason} (TRUSTCENTER_TEST_REQUIRE_PDF=1)")
+        pytest.skip(reason)
+    assert converter.wait_until_ready()
+    return converter
 
 
 @pytest.fixture
@@ -139,3 +161,111 @@ def test_without_example_values_the_pdf_is_no_draft(
     for word in ("ENTWURF", "Platzhalter", "DRAFT", "placeholder"):
         assert word not in text
     assert issued["reference"] in text
+
+
+# The resident converter (api/dpa/converter.py) -------------------------------------------------
+
+
+def _sample_docx() -> bytes:
+    from datetime import date
+
+    from api.content import get_content
+    from api.dpa.context import build_context, check_processing
+    from api.dpa.render import render_docx, template_path
+    from api.dpa.schemas import DpaRequest
+
+    content = get_content()
+    request = DpaRequest.model_validate(dpa_body("en"))
+    chosen = check_processing(request.processing, content)
+    context = build_context(
+        request, chosen, content, reference="DPA-2026-TEST00", issued_on=date(2026, 12, 2)
+    )
+    return render_docx(template_path("en"), context)
+
+
+def _libreoffice_of(converter: ResidentConverter) -> int:
+    folder = str(converter._work).encode()
+    for entry in os.listdir("/proc"):
+        try:
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if folder in command and b"soffice.bin" in command:
+            return int(entry)
+    raise AssertionError("no soffice.bin of the resident converter")
+
+
+def test_once_resident_the_converter_does_the_work(
+    soffice: str, resident: ResidentConverter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert resident.status() == "resident"
+
+    def no_soffice_of_its_own(*args: object) -> bytes:
+        raise AssertionError("converted by a soffice of its own")
+
+    one_off = pdf._convert_once(_sample_docx(), soffice, pdf.TIMEOUT_SECONDS)
+    monkeypatch.setattr(pdf, "_convert_once", no_soffice_of_its_own)
+    resident_pdf = pdf.docx_to_pdf(_sample_docx(), soffice)
+    assert "Annex I" in pdf_text(resident_pdf)
+    # The same document whichever way it was made (table of contents included).
+    assert pdf_text(resident_pdf) == pdf_text(one_off)
+
+
+@pytest.mark.parametrize("failure", [signal.SIGKILL, signal.SIGSTOP], ids=["dies", "hangs"])
+def test_a_converter_that_dies_or_hangs_is_replaced_and_no_pdf_is_lost(
+    soffice: str, resident: ResidentConverter, failure: signal.Signals
+) -> None:
+    converter = resident
+    office = _libreoffice_of(converter)
+    os.kill(office, failure)
+    try:
+        started = time.monotonic()
+        assert pdf.docx_to_pdf(_sample_docx(), soffice).startswith(b"%PDF-")
+        assert time.monotonic() - started < 30  # a soffice of its own meanwhile
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(office, signal.SIGKILL)
+    assert converter.wait_until_ready()
+    assert _libreoffice_of(converter) != office
+    assert pdf.docx_to_pdf(_sample_docx(), soffice).startswith(b"%PDF-")
+
+
+VICTIM = """
+import sys
+from api.dpa import pdf
+converter = pdf.resident(sys.argv[1])
+assert converter.wait_until_ready()
+print(converter._work, flush=True)
+import time; time.sleep(600)
+"""
+
+
+@pytest.mark.usefixtures("resident")
+def test_the_resident_converter_never_outlives_the_api(soffice: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    api = subprocess.Popen(
+        [sys.executable, "-c", VICTIM, soffice], env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert api.stdout is not None
+    folder = api.stdout.readline().strip()
+    assert folder and Path(folder).is_dir()
+    api.kill()  # kill -9: nothing of the API runs any more
+    api.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        left = subprocess.run(["pgrep", "-f", folder], capture_output=True, text=True).stdout
+        if not left and not Path(folder).exists():
+            break
+        time.sleep(0.2)
+    assert not left, "LibreOffice outlived the API"
+    assert not Path(folder).exists()
+
+
+def test_without_uno_each_pdf_gets_a_soffice_and_health_says_so(
+    make_client: ClientFactory,
+) -> None:
+    client = make_client(RATE_LIMIT_DPA="10000/minute", UNO_PYTHON="")
+    checks = client.get("/api/health").json()["checks"]
+    assert checks == {"pdf": "available", "pdf_converter": "per-call"}
+    response = client.post("/api/dpa", json=dpa_body("de", "pdf"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.core.netlify import HeaderRule, parse_headers_file, parse_netlify_toml
 from api.web.site_server import SiteApp, mount_site
+from tests.support.asgi import call
 from tests.support.site_build import PROJECT_ROOT, Build
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -312,3 +313,52 @@ def test_local_server_leaves_small_and_compressed_files_alone(client: TestClient
         response = client.get(path, headers={"Accept-Encoding": "br, gzip"})
         assert response.status_code == 200, path
         assert "content-encoding" not in response.headers, path
+
+
+@pytest.mark.parametrize(
+    ("path", "canonical"),
+    [
+        ("//contact/", "/contact/"),
+        ("/contact//", "/contact/"),
+        ("/./contact/", "/contact/"),
+        ("/en//contact/", "/en/contact/"),
+        ("/en/./contact/./", "/en/contact/"),
+        ("/en/../contact/", "/contact/"),
+        ("//en//dpa//index.html", "/en/dpa/index.html"),
+        ("/../../contact/", "/contact/"),
+    ],
+)
+def test_local_server_redirects_non_canonical_paths(
+    site: Build, path: str, canonical: str
+) -> None:
+    """A page served under another spelling of its path would match no _headers rule and go
+    out without its Content-Security-Policy."""
+    app = SiteApp(site.site_dir, NETLIFY_TOML)
+    for method in ("GET", "HEAD"):
+        answer = call(app, method, path)
+        assert answer.status == 301, (method, path)
+        assert answer.headers["location"] == canonical
+    assert CSP.lower() in call(app, "GET", canonical).headers
+
+
+def test_local_server_never_sends_a_page_without_a_policy(site: Build, tmp_path: Path) -> None:
+    """Whatever the site holds, a page answered 200 carries a CSP (here one _headers lacks)."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site.site_dir, copy)
+    (copy / "stray.html").write_text("<h1>left over</h1>", encoding="utf-8")
+    answer = call(SiteApp(copy, NETLIFY_TOML), "GET", "/stray.html")
+    assert answer.status == 200
+    assert "default-src 'none'" in answer.headers[CSP.lower()]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/en/toms/", "/en/toms", "/no-such-page", "/sitemap.xml", "/en/subprocessors.atom"]
+)
+def test_local_server_answers_head_like_get_without_a_body(site: Build, path: str) -> None:
+    app = SiteApp(site.site_dir, NETLIFY_TOML)
+    get, head = call(app, "GET", path), call(app, "HEAD", path)
+    assert head.status == get.status
+    assert head.headers == get.headers
+    assert head.body == b""

@@ -1,9 +1,12 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives.
 
-server = SmtpServer().start()      # a free port on 127.0.0.1
+server = SmtpServer().start()      # a free port on 127.0.0.1, a relay without SMTPUTF8
+SmtpServer(smtputf8=True)          # one that offers SMTPUTF8 (RFC 6531)
 server.url                         # -> TRUSTCENTER_SMTP_URL
 server.messages                    # email.message.EmailMessage objects, in arrival order
 server.raw                         # the bytes of each as received (DATA)
+server.envelopes                   # (MAIL FROM, [RCPT TO]) of each
+server.smtputf8_used               # whether each was sent with the SMTPUTF8 option
 server.stop(); server.start()      # down and back up on the same port
 """
 
@@ -36,21 +39,26 @@ class _Handler:
             self.server.messages.append(message)
             self.server.raw.append(envelope.original_content)
             self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.server.smtputf8_used.append(bool(envelope.smtp_utf8))
         return "250 OK"
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, smtputf8: bool = False) -> None:
         self.port = port or free_port()
+        self.smtputf8 = smtputf8
         self.url = f"smtp://127.0.0.1:{self.port}"
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.smtputf8_used: list[bool] = []
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 
     def start(self) -> SmtpServer:
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            _Handler(self), hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8
+        )
         self._controller.start()
         return self
 

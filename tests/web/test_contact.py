@@ -91,6 +91,8 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("name with escape", {"name": "Erika\x1b[31m"}, "name"),
     ("name with line separator", {"name": "Erika\u2028Mustermann"}, "name"),
     ("company with tab", {"company": "Beispiel\tAG"}, "company"),
+    ("name with right-to-left override", {"name": "Erika\u202eMustermann"}, "name"),
+    ("company with zero-width space", {"company": "Beispiel\u200bAG"}, "company"),
     ("company too long", {"company": "c" * 201}, "company"),
     ("name too long", {"name": "n" * 201}, "name"),
     ("message too long", {"message": LONG}, "message"),
@@ -130,6 +132,11 @@ def test_field_messages_say_what_to_do(client: TestClient) -> None:
     assert fields["name"] == "Please use a single line, without line breaks or control characters."
     assert "valid email address" in fields["email"]
     assert fields["message"] == "Please shorten this to at most 5000 characters."
+    body = valid_body(company="Beispiel\u202eAG", language="en")
+    fields = client.post("/api/contact", json=body).json()["error"]["fields"]
+    assert fields["company"] == (
+        "Please remove invisible formatting characters (such as text-direction marks)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -225,6 +232,55 @@ def test_idempotent_retries_store_once(client: TestClient) -> None:
     assert count(client.app) == (2, 4)
 
 
+def test_a_reused_idempotency_key_with_another_body_is_refused_and_stores_nothing(
+    client: TestClient,
+) -> None:
+    """A second GDPR request must not be answered with the first one's receipt."""
+    headers = {"Idempotency-Key": "0c7f3f1e-9a4e-4a8e-8f6b-2f0e6d7c1a55", "Accept-Language": "en"}
+    first = client.post("/api/contact", json=valid_body(), headers=headers)
+    assert first.status_code == 201
+    other = valid_body(request_type="erasure", message="Bitte löschen Sie alle meine Daten.")
+    response = client.post("/api/contact", json=other, headers=headers)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "idempotency_conflict"
+    assert "Idempotency-Key" in error["message"]
+    assert first.json()["reference"] not in response.text
+    assert "idempotent-replayed" not in response.headers
+    assert count(client.app) == (1, 2)
+    # The same body again is still a retry: the first receipt, nothing new stored.
+    again = client.post("/api/contact", json=valid_body(), headers=headers)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert count(client.app) == (1, 2)
+
+
+def test_two_requests_racing_with_one_key_store_one_and_refuse_the_other(
+    make_client: ClientFactory, database_url: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = make_client(DATABASE_URL=database_url)
+    headers = {"Idempotency-Key": "raced-key-5d1e0b7a-77c1"}
+    bodies = [valid_body(request_type=kind) for kind in ("access", "erasure")] * 3
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        responses = list(
+            pool.map(lambda body: client.post("/api/contact", json=body, headers=headers), bodies)
+        )
+    statuses = sorted(response.status_code for response in responses)
+    assert set(statuses) == {201, 409}, statuses
+    assert count(client.app) == (1, 2)
+    references = {r.json()["reference"] for r in responses if r.status_code == 201}
+    assert len(references) == 1
+
+
+def test_a_retry_with_a_fresh_captcha_token_is_still_the_same_request(client: TestClient) -> None:
+    headers = {"Idempotency-Key": "retry-after-solving-again-1234"}
+    first = client.post("/api/contact", json=valid_body(captcha_token="one"), headers=headers)
+    again = client.post("/api/contact", json=valid_body(captcha_token="two"), headers=headers)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert count(client.app) == (1, 2)
+
+
 def test_a_malformed_idempotency_key_is_refused(client: TestClient) -> None:
     response = client.post("/api/contact", json=valid_body(), headers={"Idempotency-Key": "short"})
     assert response.status_code == 422
@@ -307,3 +363,26 @@ def test_unknown_api_paths_stay_json_with_the_site_mounted(
         response = client.request(method, path)
         assert response.status_code == status, (method, path)
         assert response.json()["error"]["code"] in ("not_found", "method_not_allowed")
+
+
+def test_the_docs_load_nothing_from_another_origin(client: TestClient) -> None:
+    """Swagger UI, served by the API: no CDN, no inline script, a CSP that allows only 'self'."""
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "http" not in policy
+    assert "script-src 'self'" in policy
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page.text)  # no inline script
+    references = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert references and all(ref.startswith("/api/docs/") for ref in references)
+    for ref in references:
+        asset = client.get(ref)
+        assert asset.status_code == 200, ref
+        assert "unsafe-inline" not in asset.headers["content-security-policy"]
+    assert client.get("/api/docs/index.html").status_code == 404
+
+
+def test_the_docs_can_be_turned_off(make_client: ClientFactory) -> None:
+    client = make_client(API_DOCS=False)
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/api/openapi.json").status_code == 200

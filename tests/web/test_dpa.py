@@ -22,7 +22,7 @@ from api.db.dpa import DpaRecord
 from api.dpa.issue import IssuedDpa
 from api.dpa.issue import issue as real_issue
 from api.dpa.render import DOCX_MEDIA_TYPE, template_path, template_sha256
-from api.web.routes.dpa import DPA_THREADS
+from api.web.routes.dpa import DOCX_THREADS, PDF_THREADS
 from tests.dpa.sample import CUSTOMER, all_text, dpa_body, open_docx
 from tests.support.app import TOO_DEEP, ClientFactory, valid_body
 from tests.support.siteverify import Siteverify
@@ -293,8 +293,8 @@ def test_cli_lists_and_shows_records(client: TestClient, monkeypatch: pytest.Mon
 def test_dpa_work_is_capped_and_leaves_threads_for_other_routes(
     make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Rendering and LibreOffice hold a thread each: more DPA requests than DPA_THREADS wait
-    their turn instead of taking the threads every other route needs."""
+    """Rendering holds a thread: more .docx requests than DOCX_THREADS wait their turn instead
+    of taking the threads every other route needs."""
     client = make_client(RATE_LIMIT_DPA="10000/minute")
     lock = threading.Lock()
     release = threading.Event()
@@ -313,20 +313,20 @@ def test_dpa_work_is_capped_and_leaves_threads_for_other_routes(
                 inside[0] -= 1
 
     monkeypatch.setattr("api.dpa.issue.issue", slow_issue)
-    requests = DPA_THREADS + 3
+    requests = DOCX_THREADS + 3
     with ThreadPoolExecutor(max_workers=requests) as pool:
         futures = [
             pool.submit(client.post, "/api/dpa", json=dpa_body("de")) for _ in range(requests)
         ]
         deadline = time.monotonic() + 20
-        while inside[0] < DPA_THREADS and time.monotonic() < deadline:
+        while inside[0] < DOCX_THREADS and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(0.5)  # room for any request beyond the cap to get in (it must not)
-        assert inside[0] == DPA_THREADS
+        assert inside[0] == DOCX_THREADS
         assert client.post("/api/contact", json=valid_body()).status_code == 201
         release.set()
         assert [future.result().status_code for future in futures] == [200] * requests
-    assert most[0] == DPA_THREADS
+    assert most[0] == DOCX_THREADS
     assert records(client.app) == requests  # type: ignore[arg-type]
 
 
@@ -361,3 +361,33 @@ def test_pdf_as_json_without_libreoffice_is_the_same_503(make_client: ClientFact
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "pdf_unavailable"
     assert records(client.app) == 0  # type: ignore[arg-type]
+
+
+def test_a_docx_never_waits_behind_pdf_conversions(
+    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PDFs stuck in LibreOffice (here: held) take the PDF slots only; a .docx is served."""
+    client = make_client(RATE_LIMIT_DPA="10000/minute", SOFFICE_PATH="/bin/true")
+    release = threading.Event()
+    converting = threading.Semaphore(0)
+
+    def held(docx: bytes, soffice: str) -> bytes:
+        converting.release()
+        release.wait(30)
+        return b"%PDF-1.7 held"
+
+    monkeypatch.setattr("api.dpa.pdf.docx_to_pdf", held)
+    pdfs = PDF_THREADS + 2
+    with ThreadPoolExecutor(max_workers=pdfs + 1) as pool:
+        futures = [
+            pool.submit(client.post, "/api/dpa", json=dpa_body("de", "pdf")) for _ in range(pdfs)
+        ]
+        for _ in range(PDF_THREADS):
+            assert converting.acquire(timeout=20)
+        try:
+            docx = pool.submit(client.post, "/api/dpa", json=dpa_body("de")).result(timeout=15)
+            assert docx.status_code == 200
+            assert docx.headers["content-type"] == DOCX_MEDIA_TYPE
+        finally:
+            release.set()
+        assert [future.result().status_code for future in futures] == [200] * pdfs

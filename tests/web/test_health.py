@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.db.session import POSTGRES_CONNECT_TIMEOUT, create_db_engine, database_reachable
@@ -102,3 +104,76 @@ def test_checks_run_off_the_event_loop(client: TestClient) -> None:
     register_health_check(client.app, "probe", check)  # type: ignore[arg-type]
     assert client.get("/api/health").json()["checks"]["probe"] == "available"
     assert on_loop == [False]
+
+
+def test_health_answers_while_every_shared_worker_thread_is_busy(
+    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inquiries stuck in a slow database hold every thread of the shared pool; health,
+    which load balancers ask, must not queue behind them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import anyio
+
+    from tests.support.app import valid_body
+
+    client = make_client()
+    release = threading.Event()
+    inside = threading.Semaphore(0)
+
+    def stuck(*args: object, **kwargs: object) -> None:
+        inside.release()
+        release.wait(30)
+        raise RuntimeError("never stored")
+
+    monkeypatch.setattr("api.inquiries.service.submit", stuck)
+
+    async def shared_threads() -> int:
+        return int(anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+    assert client.portal is not None
+    threads = client.portal.call(shared_threads)
+    with ThreadPoolExecutor(max_workers=threads + 1) as pool:
+        busy = [pool.submit(client.post, "/api/contact", json=valid_body()) for _ in range(threads)]
+        try:
+            for _ in range(threads):
+                assert inside.acquire(timeout=30)
+            started = time.monotonic()
+            health = pool.submit(client.get, "/api/health").result(timeout=10)
+            assert health.status_code == 200
+            assert time.monotonic() - started < 5
+        finally:
+            release.set()
+        assert {future.result().status_code for future in busy} == {500}
+
+
+def test_a_probe_in_progress_is_shared_not_waited_for_twice(
+    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hung database probe: every health request answers within HEALTH_WAIT, and no second
+    probe piles up behind the first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from api.web.routes import health as health_route
+
+    client = make_client()
+    monkeypatch.setattr(health_route, "HEALTH_WAIT", 0.5)
+    calls: list[int] = []
+    release = threading.Event()
+
+    def hung() -> bool:
+        calls.append(1)
+        release.wait(10)
+        return True
+
+    monkeypatch.setattr(client.app.state.store, "reachable", hung)  # type: ignore[attr-defined]
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            started = time.monotonic()
+            answers = list(pool.map(lambda _: client.get("/api/health"), range(4)))
+        assert time.monotonic() - started < 5
+        assert {a.status_code for a in answers} == {503}
+        assert {a.json()["database"] for a in answers} == {"unreachable"}
+        assert len(calls) == 1
+    finally:
+        release.set()

@@ -164,3 +164,24 @@ def test_a_silent_redis_does_not_hang_requests() -> None:
 
         assert finishes_within(STORAGE_TIMEOUT_SECONDS * 4 + 5, threading.Thread(target=hit))
     assert outcome == ["let through"]
+
+
+def test_plus_addressing_and_case_do_not_walk_around_the_email_limit(
+    make_client: ClientFactory,
+) -> None:
+    """The per-address limit counts the canonical address: a+1@, A+2@ and a@ are one person."""
+    client = make_client(
+        peer=("10.0.0.1", 1234), RATE_LIMIT_CONTACT="2/minute", TRUSTED_PROXIES="10.0.0.0/8"
+    )
+    codes = [
+        client.post(
+            "/api/contact",
+            json=valid_body(email=email),
+            headers={"X-Forwarded-For": f"198.51.100.{index}"},
+        ).status_code
+        for index, email in enumerate(
+            ["walker+1@example.com", "Walker+2@example.com", "walker@EXAMPLE.com"]
+        )
+    ]
+    assert codes == [201, 201, 429]
+    assert count(client.app) == (2, 4)

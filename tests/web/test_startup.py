@@ -1,95 +1,99 @@
-"""A production API refuses to start while a DPA would show an example value of data/: one
-clear message naming every dotted path, no traceback, in each entry point (the container's
-`api.main`, `trustcenter serve`, the Lambda handler). Complete content starts."""
+"""Start-up against an unlucky environment: a database that is down (a clear line, 503 until it
+is back, then it recovers by itself) and a development key that went missing (refused with
+what to do, never silently replaced)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import logging
+import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy.exc import OperationalError
 
-from api.cli import app as cli
-from api.content import get_content
-from api.content.completeness import examples_for, readable
-from api.core.crypto import generate_key
-from api.core.settings import get_settings
-from tests.support.content import complete_data
-from tests.support.site_build import PROJECT_ROOT
+from api.core.settings import Settings
+from api.web.app import create_app
+from tests.support.app import ClientFactory, SettingsFactory, count, valid_body
 
-REFUSAL = "refusing to start in production: a DPA would carry example values"
+DOWN = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
 
 
-def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """Every setting production requires, none of them reached at import time."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")}
-    return env | {
-        "TRUSTCENTER_ENV": "production",
-        "TRUSTCENTER_DATABASE_URL": "postgresql+psycopg://app:pw@127.0.0.1:1/none",
-        "TRUSTCENTER_DATA_KEYS": generate_key(),
-        "TRUSTCENTER_HCAPTCHA_SITEKEY": "10000000-ffff-ffff-ffff-000000000001",
-        "TRUSTCENTER_HCAPTCHA_SECRET": "0x" + "1" * 40,
-        "TRUSTCENTER_SMTP_URL": "smtp+starttls://mailer:pw@127.0.0.1:1",
-        "TRUSTCENTER_MAIL_FROM": "trustcenter@unoy.example",
-        "TRUSTCENTER_PRIVACY_INBOX": "privacy@unoy.example",
-        "TRUSTCENTER_RATE_LIMIT_STORAGE": "redis://127.0.0.1:1/0",
-        "TRUSTCENTER_PUBLIC_URL": "https://trust.unoy.example",
-        "TRUSTCENTER_VAR_DIR": str(tmp_path / "var"),
-        "TRUSTCENTER_OUTBOX_INTERVAL": "0",
-        **extra,
-    }
-
-
-def start(module: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", f"import {module}"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-@pytest.mark.parametrize("module", ["api.main", "api.lambda_handler"])
-def test_production_refuses_to_start_with_example_values(module: str, tmp_path: Path) -> None:
-    result = start(module, production_env(tmp_path))
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert result.stderr.startswith(REFUSAL)
-    content = get_content()
-    for example in examples_for(content, "dpa"):
-        assert f"  {readable(example, content)}: still an example value" in result.stderr
-    assert "company.yml: phone" not in result.stderr  # no DPA shows it
-
-
-def test_production_starts_once_the_content_is_complete(tmp_path: Path) -> None:
-    env = production_env(tmp_path, TRUSTCENTER_DATA_DIR=str(complete_data(tmp_path)))
-    result = start("api.main", env)
-    assert result.returncode == 0, result.stderr
-
-
-def test_trustcenter_serve_refuses_before_binding(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_database_down_at_start_up_is_one_clear_line_and_503_until_it_is_back(
+    make_client: ClientFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for name, value in production_env(tmp_path).items():
-        if name.startswith("TRUSTCENTER_"):
-            monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    monkeypatch.setattr("uvicorn.run", lambda *a, **k: pytest.fail("the server was started"))
-    try:
-        result = CliRunner().invoke(cli, ["serve", "--port", "1"])
-    finally:
-        get_settings.cache_clear()
-    assert result.exit_code == 1
-    assert REFUSAL in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
+    with caplog.at_level(logging.INFO):
+        client = make_client(DATABASE_URL=DOWN, MIGRATE_ON_START=True)
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING and "database" in r.msg]
+    assert len(problems) == 1
+    assert "unreachable" in problems[0].getMessage()
+    assert problems[0].exc_info is None and problems[0].exc_text is None
+    assert "Traceback" not in caplog.text
+    health = client.get("/api/health")
+    assert health.status_code == 503 and health.json()["database"] == "unreachable"
+    answer = client.post("/api/contact", json=valid_body(language="en"))
+    assert answer.status_code == 503
+    assert answer.json()["error"]["code"] == "service_unavailable"
 
 
-def test_development_starts_with_example_values(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTCENTER_")}
-    env |= {"TRUSTCENTER_VAR_DIR": str(tmp_path), "TRUSTCENTER_DATA_KEYS": generate_key()}
-    assert start("api.main", env).returncode == 0
+def test_the_api_recovers_by_itself_when_the_database_comes_back(
+    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.db import migrate
+
+    real_upgrade = migrate.upgrade
+    attempts: list[int] = []
+
+    def down_at_first(engine: object, revision: str = "head") -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OperationalError("connect", {}, ConnectionRefusedError("down"))
+        real_upgrade(engine, revision)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(migrate, "upgrade", down_at_first)
+    monkeypatch.setattr("api.web.startup.RETRY_SECONDS", 0.05)
+    client = make_client(MIGRATE_ON_START=True)
+    deadline = time.monotonic() + 10
+    while client.get("/api/health").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.get("/api/health").status_code == 200
+    assert client.post("/api/contact", json=valid_body()).status_code == 201
+    assert len(attempts) >= 2
+
+
+def _with_one_inquiry(make_settings: SettingsFactory, var: Path) -> Settings:
+    settings = make_settings(DATA_KEYS="", VAR_DIR=var)
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/api/contact", json=valid_body()).status_code == 201
+        assert count(client.app) == (1, 2)
+    return settings
+
+
+def test_a_lost_development_key_is_never_silently_replaced(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    var = tmp_path / "var"
+    settings = _with_one_inquiry(make_settings, var)
+    (var / "data.key").unlink()
+    with pytest.raises(Exception) as caught, TestClient(create_app(settings)):
+        pass
+    message = str(caught.value)
+    assert "TRUSTCENTER_DATA_KEYS" in message
+    assert str(var / "data.key") in message
+    assert "restore" in message.lower()
+    assert not (var / "data.key").exists()  # no new key left behind to encrypt with
+
+
+def test_a_key_that_does_not_decrypt_the_stored_data_is_refused(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    from api.core.crypto import generate_key
+
+    var = tmp_path / "var"
+    settings = _with_one_inquiry(make_settings, var)
+    wrong = settings.model_copy(update={"DATA_KEYS": SecretStr(generate_key())})
+    with pytest.raises(Exception) as caught, TestClient(create_app(wrong)):
+        pass
+    assert "TRUSTCENTER_DATA_KEYS" in str(caught.value)
+    assert "rotate-keys" in str(caught.value)

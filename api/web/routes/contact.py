@@ -7,6 +7,7 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, Response
 
+from api.core.validation import canonical_email
 from api.inquiries.schemas import ContactReceipt, ContactRequest
 from api.web.deps import (
     CaptchaDep,
@@ -31,7 +32,8 @@ IdempotencyKey = Annotated[
         max_length=200,
         pattern=r"^[\x21-\x7e]+$",
         description="A random value per submission (e.g. a UUID): a retry with the same key "
-        "returns the first answer and stores nothing new.",
+        "and the same request returns the first answer and stores nothing new; the key reused "
+        "with a different request gets 409.",
     ),
 ]
 
@@ -40,7 +42,7 @@ IdempotencyKey = Annotated[
     "/contact",
     status_code=201,
     response_model=ContactReceipt,
-    responses=error_responses(400, 413, 415, 422, 429, 503),
+    responses=error_responses(400, 409, 413, 415, 422, 429, 503),
     dependencies=[Depends(rate_limit("RATE_LIMIT_CONTACT", "contact-address"))],
 )
 async def create_inquiry(
@@ -65,7 +67,11 @@ async def create_inquiry(
     if idempotency_key:
         # Before the captcha: a retry carries the same, already used, captcha token.
         earlier = await to_thread.run_sync(
-            service.find_by_idempotency_key, factory, messages, idempotency_key
+            service.find_by_idempotency_key,
+            factory,
+            messages,
+            idempotency_key,
+            service.request_digest(cipher, body),
         )
         if earlier is not None:
             response.headers["Idempotent-Replayed"] = "true"
@@ -73,7 +79,8 @@ async def create_inquiry(
     await captcha.verify(body.captcha_token, address)
 
     def limit_and_submit() -> tuple[ContactReceipt, bool]:
-        limiter.hit(settings.RATE_LIMIT_CONTACT, "contact-email", body.email.casefold())
+        # One person however the address is written: `a+1@` and `A@` count as `a@`.
+        limiter.hit(settings.RATE_LIMIT_CONTACT, "contact-email", canonical_email(body.email))
         return service.submit(
             factory, cipher, settings, messages, body, idempotency_key=idempotency_key
         )

@@ -40,17 +40,24 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix=API_PREFIX, tags=["dpa"])
 
-# A DPA holds a thread while it renders, and up to pdf.TIMEOUT_SECONDS while LibreOffice
-# converts. DPA work runs on threads of its own, at most this many at once, so a burst of DPA
-# requests queues here instead of taking every thread of the pool the other routes share.
-DPA_THREADS = pdf.MAX_PARALLEL + 1
+# A DPA holds a thread while it renders, and a PDF up to pdf.TIMEOUT_SECONDS more while
+# LibreOffice converts. DPA work runs on threads of its own, at most this many at once, so a
+# burst of DPA requests queues here instead of taking every thread of the pool the other routes
+# share; .docx and PDF queue apart, so a .docx (tens of milliseconds) never waits behind
+# conversions (the resident converter does one at a time; a soffice each takes ~1 s).
+DOCX_THREADS = 4
+PDF_THREADS = pdf.MAX_PARALLEL
 
 
-def dpa_limiter(app: FastAPI) -> anyio.CapacityLimiter:
-    limiter: anyio.CapacityLimiter | None = getattr(app.state, "dpa_limiter", None)
-    if limiter is None:  # made on first use, inside the app's event loop
-        limiter = app.state.dpa_limiter = anyio.CapacityLimiter(DPA_THREADS)
-    return limiter
+def dpa_limiter(app: FastAPI, file_format: str) -> anyio.CapacityLimiter:
+    """The limiter of `file_format` ("docx" or "pdf"), made on first use in the app's loop."""
+    limiters: dict[str, anyio.CapacityLimiter] | None = getattr(app.state, "dpa_limiters", None)
+    if limiters is None:
+        limiters = app.state.dpa_limiters = {
+            "docx": anyio.CapacityLimiter(DOCX_THREADS),
+            "pdf": anyio.CapacityLimiter(PDF_THREADS),
+        }
+    return limiters[file_format]
 
 
 class OptionOut(BaseModel):
@@ -187,7 +194,11 @@ async def create_dpa(
         soffice=soffice,
         both=both,
     )
-    issued = await anyio.to_thread.run_sync(work, limiter=dpa_limiter(request.app))
+    # A PDF (asked for, or made beside the .docx for the page) waits for a PDF slot; a .docx
+    # alone never waits behind conversions.
+    makes_pdf = soffice is not None
+    limiter = dpa_limiter(request.app, "pdf" if makes_pdf else "docx")
+    issued = await anyio.to_thread.run_sync(work, limiter=limiter)
     formats = "+".join(file.format for file in issued.files)
     logger.info(
         "issued %s (%s, %s%s)",

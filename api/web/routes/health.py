@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Literal
 
 import anyio
@@ -23,10 +24,15 @@ class Health(BaseModel):
     checks: dict[str, str]
 
 
+# How long a health request waits for the probe; a database that has not answered by then
+# counts as unreachable (the probe goes on, and the next request may find its result).
+HEALTH_WAIT = 3.0
+
+
 def _probe(state: Any) -> tuple[bool, dict[str, str]]:
     """Blocking (a database round trip; checks such as looking up LibreOffice on PATH): run
     in a worker thread, never on the event loop."""
-    reachable = state.store.reachable()
+    reachable = state.store_ready and state.store.reachable()
     checks: dict[str, str] = {}
     for name, check in state.health_checks.items():
         try:
@@ -36,6 +42,24 @@ def _probe(state: Any) -> tuple[bool, dict[str, str]]:
     return reachable, checks
 
 
+async def _current(state: Any) -> tuple[bool, dict[str, str]]:
+    """The probe's result. The probe runs on threads of its own (never queued behind the
+    threads other routes hold, e.g. inquiries waiting for a slow database), one at a time:
+    requests arriving while it runs share it rather than starting another."""
+    loop = asyncio.get_running_loop()
+    probe: asyncio.Future[tuple[bool, dict[str, str]]] | None = getattr(state, "health_probe", None)
+    # Per event loop: Mangum may run each Lambda invocation in a loop of its own.
+    if probe is None or probe.done() or probe.get_loop() is not loop:
+        limiter = anyio.CapacityLimiter(1)  # the probe's own thread, outside the shared pool
+        probe = state.health_probe = asyncio.ensure_future(
+            anyio.to_thread.run_sync(_probe, state, limiter=limiter)
+        )
+    try:
+        return await asyncio.wait_for(asyncio.shield(probe), HEALTH_WAIT)
+    except TimeoutError:
+        return False, {}
+
+
 @router.get(
     "/health",
     response_model=Health,
@@ -43,7 +67,7 @@ def _probe(state: Any) -> tuple[bool, dict[str, str]]:
 )
 async def health(request: Request) -> JSONResponse:
     state = request.app.state
-    reachable, checks = await anyio.to_thread.run_sync(_probe, state)
+    reachable, checks = await _current(state)
     body = Health(
         status="ok" if reachable else "degraded",
         database="reachable" if reachable else "unreachable",

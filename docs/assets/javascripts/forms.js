@@ -20,6 +20,8 @@
   // text (a <textarea>) allows line breaks and tabs only.
   var SINGLE_LINE_BAD = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
   var MULTI_LINE_BAD = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+  // ...and invisible format characters (Unicode category Cf, e.g. a right-to-left override).
+  var FORMAT_CHARS = /\p{Cf}/u;
   // A pragmatic mirror of the server's email check (which has the last word).
   var EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
@@ -294,6 +296,9 @@
     var multiline = field.tagName === "TEXTAREA";
     if ((multiline ? MULTI_LINE_BAD : SINGLE_LINE_BAD).test(value)) {
       return multiline ? text.controls : text.singleLine;
+    }
+    if (!multiline && FORMAT_CHARS.test(value)) {
+      return text.formatChars;
     }
     var max = Number(field.getAttribute("maxlength") || 0);
     if (max && value.length > max) {
