@@ -2,13 +2,13 @@
 
 `identity`: one subscription per address, whatever its case. `canonical`: also without a
 `+suffix` (name+anything@ reaches name@ at most providers), so that a flood of subscribe requests
-for name+1@, name+2@, ... still sends the victim at most one confirmation mail an hour.
-
-(The contact form gets the same canonical form in another change; this one is the
-subscriptions' own until the two meet.)
+for name+1@, name+2@, ... still sends the victim at most one confirmation mail an hour. The rule
+is the contact form's (`api.core.validation.canonical_email`).
 """
 
 from __future__ import annotations
+
+from api.core.validation import canonical_email
 
 
 def identity(address: str) -> str:
@@ -16,6 +16,4 @@ def identity(address: str) -> str:
 
 
 def canonical(address: str) -> str:
-    local, _, domain = identity(address).rpartition("@")
-    base = local.split("+", 1)[0]
-    return f"{base or local}@{domain}"
+    return canonical_email(identity(address))
