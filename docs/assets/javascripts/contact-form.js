@@ -39,14 +39,6 @@
     return input.type === "checkbox" ? input.checked : input.value.trim();
   }
 
-  function check() {
-    var found = forms.checkFields(form, TEXT);
-    if (captcha.required() && !captcha.token()) {
-      found.push({ name: "captcha_token", message: TEXT.captcha });
-    }
-    return found;
-  }
-
   function newKey() {
     if (window.crypto && window.crypto.randomUUID) {
       return window.crypto.randomUUID();
@@ -144,22 +136,10 @@
     forms.reveal(result);
   }
 
-  function failed(response) {
-    return forms.readError(response).then(function (error) {
-      if (Object.keys(error.fields).length) {
-        errors.reportServer(error.fields, TEXT.summary);
-      }
-      statusLine.textContent = error.message || TEXT.unexpected;
-      if (response.status === 400 || response.status === 422 || response.status === 503) {
-        captcha.reset();
-      }
-    });
-  }
-
   function submit(event) {
     event.preventDefault();
     statusLine.textContent = "";
-    var found = check();
+    var found = page.check();
     errors.report(found);
     if (found.length) {
       return;
@@ -175,7 +155,7 @@
       })
       .then(function (response) {
         if (response.status !== 201) {
-          return failed(response);
+          return page.failed(response, statusLine);
         }
         return response.json().then(function (receipt) {
           idempotencyKey = null;

@@ -414,6 +414,30 @@
       text: text,
       errors: errors,
       captcha: captcha,
+      /* The client's own findings: every `data-check` field, and the captcha once required. */
+      check: function (requiredMessages) {
+        var found = checkFields(form, text, requiredMessages);
+        if (captcha.required() && !captcha.token()) {
+          found.push({ name: "captcha_token", message: text.captcha });
+        }
+        return found;
+      },
+      /*
+       * An answer that is not the success: the server's field messages at their fields and in
+       * the summary, its message in `statusLine`. The captcha is solved again where the server
+       * used the token (a 429 or 413 came before it was checked).
+       */
+      failed: function (response, statusLine) {
+        return readError(response).then(function (error) {
+          if (Object.keys(error.fields).length) {
+            errors.reportServer(error.fields, text.summary);
+          }
+          statusLine.textContent = error.message || text.unexpected;
+          if (response.status === 400 || response.status === 422 || response.status === 503) {
+            captcha.reset();
+          }
+        });
+      },
     };
   }
 

@@ -20,14 +20,6 @@
   var statusLine = document.getElementById("subscribe-status");
   var result = document.getElementById("subscribe-result");
 
-  function check() {
-    var found = forms.checkFields(form, TEXT);
-    if (captcha.required() && !captcha.token()) {
-      found.push({ name: "captcha_token", message: TEXT.captcha });
-    }
-    return found;
-  }
-
   function payload() {
     var language = form.querySelector('[name="language"]:checked');
     return {
@@ -50,20 +42,10 @@
     forms.reveal(result);
   }
 
-  function failed(response) {
-    return forms.readError(response).then(function (error) {
-      if (Object.keys(error.fields).length) {
-        errors.reportServer(error.fields, TEXT.summary);
-      }
-      statusLine.textContent = error.message || TEXT.unexpected;
-      captcha.reset();
-    });
-  }
-
   function submit(event) {
     event.preventDefault();
     statusLine.textContent = "";
-    var found = check();
+    var found = page.check();
     errors.report(found);
     if (found.length) {
       return;
@@ -74,7 +56,7 @@
       .postJson(page.api + "/subscriptions", payload(), page.lang, { Accept: "application/json" })
       .then(function (response) {
         if (response.status !== 202) {
-          return failed(response);
+          return page.failed(response, statusLine);
         }
         statusLine.textContent = "";
         captcha.reset();
