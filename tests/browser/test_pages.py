@@ -9,23 +9,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Page, Request, ViewportSize
 
+from tests.site.conftest import SLUGS
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-SLUGS = (
-    "",
-    "toms",
-    "subprocessors",
-    "security",
-    "dpa",
-    "contact",
-    "legal-notice",
-    "privacy",
-    # Outside the navigation: the pages the links of subscription mails open.
-    "subscription-confirm",
-    "unsubscribe",
-    "faq",
-    "documents",
-)
 LANGS = ("de", "en")
 OTHER = {"de": "en", "en": "de"}
 # Playwright's init scripts are not subject to the page's CSP, so this listener always runs.
