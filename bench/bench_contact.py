@@ -5,7 +5,10 @@ the loopback siteverify stand-in, mail kept in the outbox, rate limits in the Re
 127.0.0.1:6379 as in production, or in memory where none answers); a client with CONCURRENCY
 requests in flight. The stand-in runs in a process of its own, with keep-alive like hCaptcha's
 endpoint, so that neither it nor the load generator takes CPU time from the other. Prints
-requests per second and p50/p99 latency for both endpoints and the ratios.
+requests per second and p50/p99 latency for both endpoints and the ratios, and the server's
+CPU time per request (from /proc): on a 2-core machine the load generator's one core caps the
+trivial endpoint's throughput before the server does, so the throughput ratio flatters the
+contact endpoint, and the CPU ratio says what each request costs the server.
 
     .venv/bin/python bench/bench_contact.py [REQUESTS] [CONCURRENCY]
 """
@@ -86,15 +89,44 @@ async def run(
     return elapsed, latencies
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far; None where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measured(
+    server: subprocess.Popen[bytes],
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    expected: int,
+) -> tuple[float, list[float], float | None]:
+    """`run`, and the server's CPU milliseconds per request during it."""
+    before = cpu_seconds(server.pid)
+    elapsed, latencies = await run(client, method, path, expected)
+    after = cpu_seconds(server.pid)
+    per_request = None
+    if before is not None and after is not None:
+        per_request = (after - before) * 1000 / len(latencies)
+    return elapsed, latencies, per_request
+
+
 def quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
 
 
-def report(name: str, elapsed: float, latencies: list[float]) -> tuple[float, float, float]:
+def report(
+    name: str, elapsed: float, latencies: list[float], cpu: float | None
+) -> tuple[float, float, float, float | None]:
     rps = len(latencies) / elapsed
     p50, p99 = quantile(latencies, 0.50) * 1000, quantile(latencies, 0.99) * 1000
-    print(f"{name:<22} {rps:8.1f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
-    return rps, p50, p99
+    cost = f"   server CPU {cpu:5.2f} ms/request" if cpu is not None else ""
+    print(f"{name:<22} {rps:8.1f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms{cost}")
+    return rps, p50, p99, cpu
 
 
 def rate_limit_storage() -> str:
@@ -162,9 +194,12 @@ async def main() -> None:
                     f"{REQUESTS} requests each, {CONCURRENCY} in flight, one uvicorn worker, "
                     f"rate limits in {storage}"
                 )
-                trivial = report("GET /api/config", *await run(client, "GET", "/api/config", 200))
+                trivial = report(
+                    "GET /api/config", *await measured(server, client, "GET", "/api/config", 200)
+                )
                 contact = report(
-                    "POST /api/contact", *await run(client, "POST", "/api/contact", 201)
+                    "POST /api/contact",
+                    *await measured(server, client, "POST", "/api/contact", 201),
                 )
                 verified = (await client.get(verify_url)).json()["requests"]
         finally:
@@ -180,6 +215,8 @@ async def main() -> None:
         f"contact / trivial: throughput {contact[0] / trivial[0]:.2f}x, "
         f"p50 {contact[1] / trivial[1]:.1f}x, p99 {contact[2] / trivial[2]:.1f}x"
     )
+    if contact[3] is not None and trivial[3] is not None:
+        print(f"trivial / contact: server CPU per request {trivial[3] / contact[3]:.2f}x")
 
 
 if __name__ == "__main__":

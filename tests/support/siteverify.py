@@ -4,6 +4,7 @@
         stub.url                          # -> TRUSTCENTER_HCAPTCHA_VERIFY_URL
         stub.configure(success=False, error_codes=["invalid-input-response"])
         stub.configure(hostname="evil.example", delay=3.0, status=500)
+        stub.configure(single_use=True)     # a token verifies once, as at hCaptcha
         stub.requests                     # the form fields of every verification received
 
 Tokens listed in `rejected_tokens` fail with `invalid-input-response` whatever the
@@ -32,6 +33,8 @@ class Behaviour:
     delay: float = 0.0
     status: int = 200
     body: str | None = None  # raw body instead of JSON, e.g. "not json"
+    # As hCaptcha's endpoint: a token verifies once, and again only as already seen.
+    single_use: bool = False
 
 
 class Siteverify:
@@ -54,6 +57,7 @@ class Siteverify:
                 raw = self.rfile.read(length).decode("utf-8")
                 form = {key: values[0] for key, values in parse_qs(raw).items()}
                 with stub._lock:
+                    seen = any(r.get("response") == form.get("response") for r in stub.requests)
                     stub.requests.append(form)
                     behaviour = Behaviour(**vars(stub.behaviour))
                 if behaviour.delay:
@@ -66,6 +70,9 @@ class Siteverify:
                     payload["error-codes"] = behaviour.error_codes
                 if form.get("response") in stub.rejected_tokens:
                     payload = {"success": False, "error-codes": ["invalid-input-response"]}
+                elif behaviour.single_use and seen:
+                    seen_code = "invalid-or-already-seen-response"
+                    payload = {"success": False, "error-codes": [seen_code]}
                 if self.headers.get("Content-Type", "").split(";")[0] != (
                     "application/x-www-form-urlencoded"
                 ):

@@ -161,6 +161,60 @@ def test_an_unreachable_verifier_is_a_503(make_client: ClientFactory) -> None:
     assert count(client.app) == (0, 0)
 
 
+# A retry (same Idempotency-Key, same request) carries the token its first attempt used up:
+# it is still the same request, answered with the first receipt, whatever the verifier says.
+
+
+def test_a_retry_with_its_used_up_token_gets_the_first_receipt(
+    captcha_client: TestClient, siteverify: Siteverify
+) -> None:
+    siteverify.configure(single_use=True)
+    headers = {"Idempotency-Key": "used-up-token-retry-0001"}
+    first = captcha_client.post("/api/contact", json=valid_body(), headers=headers)
+    assert first.status_code == 201, first.text
+    again = captcha_client.post("/api/contact", json=valid_body(), headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert count(captcha_client.app) == (1, 2)
+    # Without the key the used-up token is what it is: refused.
+    refused = captcha_client.post("/api/contact", json=valid_body())
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "captcha_failed"
+    assert count(captcha_client.app) == (1, 2)
+
+
+def test_a_retry_while_the_verifier_is_down_gets_the_first_receipt(
+    captcha_client: TestClient, siteverify: Siteverify
+) -> None:
+    headers = {"Idempotency-Key": "verifier-down-retry-0001"}
+    first = captcha_client.post("/api/contact", json=valid_body(), headers=headers)
+    assert first.status_code == 201, first.text
+    siteverify.configure(status=500)
+    again = captcha_client.post("/api/contact", json=valid_body(), headers=headers)
+    assert again.status_code == 201 and again.json() == first.json()
+    new = captcha_client.post(
+        "/api/contact", json=valid_body(), headers={"Idempotency-Key": "verifier-down-new-0001"}
+    )
+    assert new.status_code == 503
+    assert new.json()["error"]["code"] == "captcha_unavailable"
+    assert count(captcha_client.app) == (1, 2)
+
+
+def test_a_reused_key_with_a_used_up_token_and_another_request_is_refused(
+    captcha_client: TestClient, siteverify: Siteverify
+) -> None:
+    siteverify.configure(single_use=True)
+    headers = {"Idempotency-Key": "used-up-token-conflict-01"}
+    first = captcha_client.post("/api/contact", json=valid_body(), headers=headers)
+    assert first.status_code == 201, first.text
+    other = valid_body(request_type="erasure")
+    response = captcha_client.post("/api/contact", json=other, headers=headers)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_conflict"
+    assert count(captcha_client.app) == (1, 2)
+
+
 def test_development_mode_checks_nothing_and_says_so(
     make_client: ClientFactory, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -73,6 +73,33 @@ def test_the_email_limit_applies_across_addresses(make_client: ClientFactory) ->
     assert codes == [201, 201, 429]
 
 
+def test_a_retry_from_another_address_at_the_email_limit_gets_its_receipt(
+    make_client: ClientFactory,
+) -> None:
+    """A phone that changed networks retries its request: the same request, not a new one."""
+    client = make_client(
+        peer=("10.0.0.1", 1234), RATE_LIMIT_CONTACT="1/minute", TRUSTED_PROXIES="10.0.0.0/8"
+    )
+    key = {"Idempotency-Key": "moved-networks-retry-001"}
+    first = client.post(
+        "/api/contact", json=valid_body(), headers={**key, "X-Forwarded-For": "198.51.100.1"}
+    )
+    again = client.post(
+        "/api/contact", json=valid_body(), headers={**key, "X-Forwarded-For": "198.51.100.2"}
+    )
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    # A new request from that address for the same person is over the limit.
+    new = client.post(
+        "/api/contact",
+        json=valid_body(),
+        headers={"Idempotency-Key": "moved-networks-new-0001", "X-Forwarded-For": "198.51.100.3"},
+    )
+    assert new.status_code == 429
+    assert count(client.app) == (1, 2)
+
+
 def test_an_untrusted_peer_cannot_spoof_its_address(make_client: ClientFactory) -> None:
     client = make_client(peer=("203.0.113.50", 1234), RATE_LIMIT_CONTACT="1/minute")
     spoofs = [{"X-Forwarded-For": f"198.51.100.{index}"} for index in range(2)]

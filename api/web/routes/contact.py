@@ -7,6 +7,8 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, Response
 
+from api.captcha import CaptchaFailed, CaptchaUnavailable
+from api.core.errors import RateLimited
 from api.core.validation import canonical_email
 from api.inquiries.schemas import ContactReceipt, ContactRequest
 from api.web.deps import (
@@ -64,23 +66,37 @@ async def create_inquiry(
     from api.mail.outbox import deliver_soon
 
     factory = store.session_factory
-    if idempotency_key:
-        # Before the captcha: a retry carries the same, already used, captcha token.
-        earlier = await to_thread.run_sync(
-            service.find_by_idempotency_key,
-            factory,
-            messages,
-            idempotency_key,
-            service.request_digest(cipher, body),
-        )
-        if earlier is not None:
-            response.headers["Idempotent-Replayed"] = "true"
-            return earlier
-    await captcha.verify(body.captcha_token, address)
+
+    def first_receipt() -> ContactReceipt | None:
+        # Raises IdempotencyConflict when the key came with another request.
+        if not idempotency_key:
+            return None
+        digest = service.request_digest(cipher, body)
+        return service.find_by_idempotency_key(factory, messages, idempotency_key, digest)
+
+    try:
+        await captcha.verify(body.captcha_token, address)
+    except (CaptchaFailed, CaptchaUnavailable):
+        # A retry carries the token its first attempt used up, which the verifier refuses (or
+        # the verifier is down): its key, not the captcha, makes it the same request. Looked
+        # up only here, so a first submission costs no extra read.
+        earlier = await to_thread.run_sync(first_receipt)
+        if earlier is None:
+            raise
+        response.headers["Idempotent-Replayed"] = "true"
+        return earlier
 
     def limit_and_submit() -> tuple[ContactReceipt, bool]:
-        # One person however the address is written: `a+1@` and `A@` count as `a@`.
-        limiter.hit(settings.RATE_LIMIT_CONTACT, "contact-email", canonical_email(body.email))
+        try:
+            # One person however the address is written: `a+1@` and `A@` count as `a@`.
+            limiter.hit(settings.RATE_LIMIT_CONTACT, "contact-email", canonical_email(body.email))
+        except RateLimited:
+            # A retry of a stored request is not one more request (a phone that changed
+            # networks passes a fresh captcha and a new client address).
+            earlier = first_receipt()
+            if earlier is None:
+                raise
+            return earlier, False
         return service.submit(
             factory, cipher, settings, messages, body, idempotency_key=idempotency_key
         )
