@@ -62,6 +62,8 @@ PAGES = [
     "/en/dpa/",
     "/en/contact/",
 ]
+# Seconds the people get at the end to finish the request they are in.
+STOP_TIMEOUT = 60
 RECEIPTS: list[tuple[str, str, bool]] = []  # (Idempotency-Key, reference, replayed)
 STATUSES: Counter[tuple[str, int]] = Counter()
 DPA_REFERENCES: list[str] = []
@@ -214,11 +216,21 @@ def main() -> None:
         server = start_make_run(args.port, state)
         try:
             Person.host = f"http://127.0.0.1:{args.port}"
-            environment = Environment(user_classes=[Person], events=events)
+            # At the end each person finishes the task it is in: a request cut off in flight
+            # would be stored by the server but never answered, and the store check would
+            # count it as a surplus.
+            environment = Environment(
+                user_classes=[Person], events=events, stop_timeout=STOP_TIMEOUT
+            )
             runner = environment.create_local_runner()
             print(f"{args.users} users for {args.duration} s ...", flush=True)
             runner.start(user_count=args.users, spawn_rate=10)
-            gevent.spawn_later(args.duration, runner.quit)
+
+            def finish() -> None:
+                runner.stop()
+                runner.quit()
+
+            gevent.spawn_later(args.duration, finish)
             runner.greenlet.join()
         finally:
             stop(server)
