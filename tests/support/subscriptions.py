@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response  # what TestClient answers with (see pyproject.toml)
 
 from api.core.clock import local_day, utcnow
 from tests.support.site_build import PROJECT_ROOT
