@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from email import policy
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -41,7 +40,10 @@ class SmtpSender:
 
     async def send(self, message: EmailMessage) -> str:
         """Hand `message` to the server; the SHA-256 (hex) of the bytes sent."""
-        import aiosmtplib  # on the first mail, not at every cold start
+        # On the first mail, not at every cold start (email.policy alone is ~25 ms).
+        from email import policy
+
+        import aiosmtplib
 
         from api.mail.addresses import addr_specs, for_relay
 
