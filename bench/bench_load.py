@@ -62,6 +62,7 @@ PAGES = [
     "/en/dpa/",
     "/en/contact/",
 ]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Seconds the people get at the end to finish the request they are in.
 STOP_TIMEOUT = 60
 RECEIPTS: list[tuple[str, str, bool]] = []  # (Idempotency-Key, reference, replayed)
@@ -116,15 +117,19 @@ class Person(FastHttpUser):
     @task(1)
     def fill_in_a_dpa(self) -> None:
         body = dpa_body(random.choice(["de", "en"]))
+        # Locust's `json=` asks for `Accept: application/json`, which is the page's request for
+        # the .docx and its PDF at once: ask for the .docx alone.
         with self.client.post(
             "/api/dpa",
             json=body,
-            headers=self._headers(),
+            headers=self._headers(Accept=DOCX),
             name="POST /api/dpa (.docx)",
             catch_response=True,
         ) as response:
             intended(response, "POST /api/dpa (.docx)")
             if response.status_code == 200:
+                if response.headers.get("Content-Type") != DOCX:
+                    response.failure(f"not a .docx: {response.headers.get('Content-Type')}")
                 DPA_REFERENCES.append(response.headers["X-DPA-Reference"])
 
     @task(5)
