@@ -16,7 +16,7 @@ from api.core.errors import DomainError
 from api.core.settings import Settings
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _is_ip(value: str) -> bool:
 
 
 class CaptchaVerifier:
-    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, settings: Settings, client: httpx2.AsyncClient | None = None) -> None:
         self.mode: CaptchaMode = settings.captcha_mode
         self.sitekey = settings.HCAPTCHA_SITEKEY
         self._secret = settings.HCAPTCHA_SECRET
@@ -70,15 +70,15 @@ class CaptchaVerifier:
         self._client = client
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _http(self) -> httpx.AsyncClient:
+    def _http(self) -> httpx2.AsyncClient:
         # One client (and its connection pool) per event loop: Mangum may run each Lambda
         # invocation in a new loop, and a pool cannot move between loops.
-        import httpx
+        import httpx2
 
         loop = asyncio.get_running_loop()
         if self._client is None or self._loop is not loop:
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(self._timeout), follow_redirects=False
+            self._client = httpx2.AsyncClient(
+                timeout=httpx2.Timeout(self._timeout), follow_redirects=False
             )
             self._loop = loop
         return self._client
@@ -90,7 +90,7 @@ class CaptchaVerifier:
 
     async def verify(self, token: str | None, remote_ip: str | None = None) -> None:
         """Return if the token is good; raise CaptchaFailed or CaptchaUnavailable."""
-        import httpx
+        import httpx2
 
         if self.mode == "development":
             return
@@ -105,10 +105,10 @@ class CaptchaVerifier:
             data["remoteip"] = remote_ip
         try:
             response = await self._http().post(self._url, data=data)
-        except httpx.TimeoutException:
+        except httpx2.TimeoutException:
             logger.error("captcha verifier timed out")
             raise CaptchaUnavailable("timeout") from None
-        except httpx.HTTPError as exc:
+        except httpx2.HTTPError as exc:
             logger.error("captcha verifier unreachable (%s)", type(exc).__name__)
             raise CaptchaUnavailable("unreachable") from None
         if response.status_code != 200:

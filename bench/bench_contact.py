@@ -27,7 +27,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,7 +61,7 @@ def body(index: int) -> dict[str, Any]:
 
 
 async def run(
-    client: httpx.AsyncClient, method: str, path: str, expected: int
+    client: httpx2.AsyncClient, method: str, path: str, expected: int
 ) -> tuple[float, list[float]]:
     latencies: list[float] = []
     counter = iter(range(REQUESTS))
@@ -100,7 +100,7 @@ def cpu_seconds(pid: int) -> float | None:
 
 async def measured(
     server: subprocess.Popen[bytes],
-    client: httpx.AsyncClient,
+    client: httpx2.AsyncClient,
     method: str,
     path: str,
     expected: int,
@@ -180,13 +180,13 @@ async def main() -> None:
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            limits = httpx.Limits(max_connections=CONCURRENCY)
-            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+            limits = httpx2.Limits(max_connections=CONCURRENCY)
+            async with httpx2.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
                 for _ in range(200):
                     try:
                         if (await client.get("/api/health")).status_code == 200:
                             break
-                    except httpx.TransportError:
+                    except httpx2.TransportError:
                         await asyncio.sleep(0.1)
                 # Warm-up, then the two measurements.
                 await run(client, "GET", "/api/config", 200)

@@ -35,7 +35,7 @@ elapsed = time.perf_counter() - started
 modules = sorted({{name.split(".")[0] for name in sys.modules}})
 print(json.dumps({{"ms": elapsed * 1000, "modules": modules}}))
 """
-DEFERRED = ("alembic", "docxtpl", "docx", "lxml", "httpx", "aiosmtplib", "jinja2", "yaml")
+DEFERRED = ("alembic", "docxtpl", "docx", "lxml", "httpx2", "aiosmtplib", "jinja2", "yaml")
 
 
 def measure(module: str, env: dict[str, str]) -> tuple[list[float], set[str]]:

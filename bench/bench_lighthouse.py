@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx
+import httpx2
 
 from tests.browser.conftest import free_port
 from tests.support.site_build import PROJECT_ROOT, build_site
@@ -78,9 +78,9 @@ def start_server(site_dir: Path, state: Path, port: int) -> subprocess.Popen[byt
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code < 500:
+            if httpx2.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code < 500:
                 return server
-        except httpx.TransportError:
+        except httpx2.TransportError:
             time.sleep(0.3)
     server.terminate()
     raise SystemExit("the server did not start")

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from playwright.sync_api import BrowserContext, Route
 
@@ -180,9 +180,9 @@ def live_server(
                 if process.poll() is not None:
                     pytest.fail(f"server exited:\n{log_path.read_text(errors='replace')}")
                 try:
-                    if httpx.get(f"{base_url}/api/health", timeout=2).status_code < 500:
+                    if httpx2.get(f"{base_url}/api/health", timeout=2).status_code < 500:
                         break
-                except httpx.TransportError:
+                except httpx2.TransportError:
                     pass
                 if time.monotonic() > deadline:
                     pytest.fail(f"server not ready:\n{log_path.read_text(errors='replace')}")

@@ -4,15 +4,19 @@ address that the per-address rate limit counts."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import pytest
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from api.core.validation import (
     SINGLE_LINE_PATTERN,
     Email,
     SingleLine,
     canonical_email,
+    check_multiline,
+    check_single_line,
 )
 
 
@@ -66,6 +70,30 @@ def test_the_published_pattern_refuses_every_format_character() -> None:
     missing = [f"U+{ord(c):04X}" for c in known if pattern.match(f"a{c}b") is not None]
     assert missing == [], "extend _CF_RANGES in api/core/validation.py"
     assert pattern.match("Müller & Söhne") is not None
+
+
+def _refused(check: Callable[[str], str], char: str) -> str | None:
+    try:
+        check(f"a{char}b")
+    except PydanticCustomError as error:
+        return error.type
+    return None
+
+
+def test_the_checks_refuse_exactly_the_characters_of_their_unicode_categories() -> None:
+    """The checks scan with regexes; every code point this Python knows is refused exactly
+    when its category says so: controls, line and paragraph separators and surrogates
+    everywhere (tab and line feed allowed in free text), format characters in single lines."""
+    wrong = []
+    for cp in range(0x110000):
+        char = chr(cp)
+        category = unicodedata.category(char)
+        control = category in ("Cc", "Zl", "Zp", "Cs")
+        single = "single_line" if control else "format_characters" if category == "Cf" else None
+        text = "control_characters" if control and char not in "\t\n\r" else None
+        if _refused(check_single_line, char) != single or _refused(check_multiline, char) != text:
+            wrong.append(f"U+{cp:04X}")
+    assert wrong == []
 
 
 @pytest.mark.parametrize(

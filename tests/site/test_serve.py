@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 
 from tests.browser.conftest import free_port
@@ -28,10 +28,10 @@ def _wait_for(url: str, predicate: str | None, process: subprocess.Popen[bytes])
     while time.monotonic() < deadline:
         assert process.poll() is None, "mkdocs serve exited"
         try:
-            response = httpx.get(url, timeout=5)
+            response = httpx2.get(url, timeout=5)
             if response.status_code == 200 and (predicate is None or predicate in response.text):
                 return response.text
-        except httpx.TransportError:
+        except httpx2.TransportError:
             pass
         time.sleep(0.3)
     raise AssertionError(f"{url} did not show {predicate!r} within {WAIT} s")

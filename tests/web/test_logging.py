@@ -92,7 +92,7 @@ def test_an_unreachable_verifier_logs_no_personal_data(
 def test_unknown_paths_are_not_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO):
         assert client.get("/api/inquiries/wilhelmina.zwetschgenbaum@example.net").status_code == 404
-    # (httpx's own log line here is the test client's, not the server's)
+    # (httpx2's own log line here is the test client's, not the server's)
     server = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("api"))
     assert "GET <unknown path> 404" in server
     _assert_clean(server)
