@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from api.core.files import content_dir
 from api.core.i18n import Lang
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from docxtpl import DocxTemplate
     from jinja2 import Environment
     from markupsafe import Markup
 
@@ -52,20 +55,71 @@ def _finalize(value: Any) -> Markup:
     return Markup(str(escaped).replace("{", "&#123;").replace("}", "&#125;"))  # noqa: S704
 
 
-def jinja_environment() -> Environment:
-    """autoescape on; a missing variable is an error rather than a silent gap in a contract."""
-    # Jinja, like docxtpl below, loads with the first DPA (see render_docx).
-    from jinja2 import Environment, StrictUndefined
+# Distinct XML parts kept (cleaned or compiled) across templates and their edits on disk; more
+# means a template is being edited in a loop (lint), and the cache starts again.
+PARTS_MAX = 64
 
-    return Environment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+
+def _kept(cache: dict[str, Any], source: str, make: Callable[[str], Any]) -> Any:
+    # Two threads may make the same entry at once: both results are equal, either is kept.
+    value = cache.get(source)
+    if value is None:
+        if len(cache) >= PARTS_MAX:
+            cache.clear()
+        value = cache[source] = make(source)
+    return value
+
+
+@cache
+def jinja_environment() -> Environment:
+    """autoescape on; a missing variable is an error rather than a silent gap in a contract.
+
+    docxtpl hands the same XML of each template part to `from_string` on every render, and
+    compiling it is half of a render's time: each distinct part is compiled once. A compiled
+    Jinja template is immutable and may be rendered by several threads at once."""
+    # Jinja, like docxtpl below, loads with the first DPA (see render_docx).
+    from jinja2 import Environment, StrictUndefined, Template
+
+    class CompilingOnce(Environment):
+        def __init__(self) -> None:
+            super().__init__(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+            self.compiled: dict[str, Template] = {}
+
+        def from_string(
+            self,
+            source: str | Any,
+            globals: Any = None,
+            template_class: type[Template] | None = None,
+        ) -> Template:
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            template: Template = _kept(self.compiled, source, super().from_string)
+            return template
+
+    return CompilingOnce()
+
+
+@cache
+def _template_class() -> type[DocxTemplate]:
+    from docxtpl import DocxTemplate
+
+    class CleaningOnce(DocxTemplate):  # type: ignore[misc]
+        """docxtpl cleans each part's XML for Jinja on every render (patch_xml: regexes over
+        the whole part, a third of a render); the result depends on that XML alone."""
+
+        cleaned: ClassVar[dict[str, str]] = {}
+
+        def patch_xml(self, src_xml: str) -> str:
+            patched: str = _kept(self.cleaned, src_xml, super().patch_xml)
+            return patched
+
+    return CleaningOnce
 
 
 def render_docx(path: Path, context: dict[str, Any]) -> bytes:
     # docxtpl (with lxml and python-docx) loads on the first DPA: a cold start that serves only
     # inquiries never pays for it.
-    from docxtpl import DocxTemplate
-
-    template = DocxTemplate(io.BytesIO(template_bytes(path)))
+    template = _template_class()(io.BytesIO(template_bytes(path)))
     template.render(context, jinja_environment(), autoescape=True)
     out = io.BytesIO()
     template.save(out)

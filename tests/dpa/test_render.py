@@ -310,3 +310,31 @@ def test_context_uses_the_documents_language(content: Content) -> None:
     chosen = check_processing(de.processing, content)
     context = build_context(de, chosen, content, reference=REFERENCE, issued_on=ISSUED.date())
     assert context["issued_on"] == "26. November 2026"
+
+
+def test_template_parts_are_compiled_once_and_shared_safely(content: Content) -> None:
+    """Compiled parts are reused across renders (half of a render's time), and DPAs rendered
+    at the same moment from the same compiled parts each name their own customer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from api.dpa.render import _template_class, jinja_environment
+
+    compiled = jinja_environment().compiled  # type: ignore[attr-defined]
+    cleaned = _template_class().cleaned
+    render(dpa_body("de"), content)
+    parts, clean = dict(compiled), dict(cleaned)
+
+    def named(index: int) -> tuple[str, str]:
+        body = dpa_body("de")
+        body["customer"]["legal_name"] = f"Kunde {index} GmbH"
+        return f"Kunde {index} GmbH", all_text(open_docx(render(body, content)))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(named, range(8)))
+    for name, text in results:
+        assert name in text
+        others = {other for other, _ in results if other != name}
+        assert not any(other in text for other in others)
+    assert all(compiled.get(source) is template for source, template in parts.items())
+    assert len(compiled) == len(parts)
+    assert cleaned == clean and len(clean) >= 3  # the body, a header and a footer at least
