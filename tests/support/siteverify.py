@@ -10,12 +10,14 @@
 Tokens listed in `rejected_tokens` fail with `invalid-input-response` whatever the
 configuration, so one server can answer good and bad tokens in the same test.
 Run `python -m tests.support.siteverify PORT` to serve it stand-alone; `GET` on it answers
-`{"requests": <verifications so far>}`.
+`{"requests": <verifications so far>}`. `Siteverify(tls=context)` serves HTTPS with that
+server context's certificate.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import sys
 import threading
 import time
@@ -38,7 +40,7 @@ class Behaviour:
 
 
 class Siteverify:
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, tls: ssl.SSLContext | None = None) -> None:
         self.behaviour = Behaviour()
         self.requests: list[dict[str, str]] = []
         self.rejected_tokens: set[str] = set()
@@ -105,8 +107,11 @@ class Siteverify:
 
         self.server = Server(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/siteverify"
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}/siteverify"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def configure(self, **changes: Any) -> None:

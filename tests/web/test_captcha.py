@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
+import ssl
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -144,6 +148,61 @@ def test_a_confused_verifier_is_a_503(
     response = captcha_client.post("/api/contact", json=valid_body())
     assert response.status_code == 503
     assert count(captcha_client.app) == (0, 0)
+
+
+def _self_signed(tmp_path: Path) -> ssl.SSLContext:
+    """A server context for 127.0.0.1 with a certificate no trust store knows."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "api.hcaptcha.com")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def test_a_verifier_with_an_untrusted_certificate_is_never_asked(
+    make_client: ClientFactory, tmp_path: Path
+) -> None:
+    """siteverify's certificate is checked: an impostor answering "success" over TLS with a
+    certificate no trust store vouches for gets no token and no secret, and nothing is stored."""
+    with Siteverify(tls=_self_signed(tmp_path)) as impostor:
+        client = make_client(
+            HCAPTCHA_SECRET=SECRET, HCAPTCHA_SITEKEY=SITEKEY, HCAPTCHA_VERIFY_URL=impostor.url
+        )
+        response = client.post("/api/contact", json=valid_body())
+        assert impostor.url.startswith("https://")
+        assert impostor.requests == []
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "captcha_unavailable"
+    assert count(client.app) == (0, 0)
 
 
 def test_an_unreachable_verifier_is_a_503(make_client: ClientFactory) -> None:
