@@ -17,10 +17,10 @@ new autoescaping Jinja environment): it cleans and compiles every part of the te
 render. The project's renderer keeps each part cleaned and compiled (api/dpa/render.py) and is
 shown beside it, so the request's own overhead over rendering stays visible.
 
-The .docx series run interleaved (bare render, context + render, POST, bare render, …), so a
-machine that gets busier or quieter during the run weighs on all three alike; besides wall time
-each reports the process's CPU time (all its threads: the app's worker thread included), which a
-shared machine's load does not inflate. The ratios compare medians.
+The .docx series run interleaved (bare render, project render, context + render, POST, bare
+render, …), so a machine that gets busier or quieter during the run weighs on all of them
+alike; besides wall time each reports the process's CPU time (all its threads: the app's worker
+thread included), which a shared machine's load does not inflate. The ratios compare medians.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from api.core.settings import Settings
 from api.dpa import pdf
 from api.dpa.context import build_context, check_processing
 from api.dpa.pdf import docx_to_pdf, find_soffice
-from api.dpa.render import _finalize, render_docx, template_bytes, template_path
+from api.dpa.render import environment_options, render_docx, template_bytes, template_path
 from api.dpa.schemas import DpaRequest
 from api.web.app import create_app
 from api.web.deps import get_content_of
@@ -89,11 +89,10 @@ def interleaved(
 
 def bare_docxtpl(path: Path, context: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
-    from jinja2 import Environment, StrictUndefined
+    from jinja2 import Environment
 
     template = DocxTemplate(io.BytesIO(template_bytes(path)))
-    environment = Environment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
-    template.render(context, environment, autoescape=True)
+    template.render(context, Environment(**environment_options()), autoescape=True)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

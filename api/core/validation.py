@@ -39,12 +39,18 @@ _CF_RANGES = (
     "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f"
 )
-# Cc (C0/C1 controls incl. CR, LF, NUL, NEL), Zl/Zp (Unicode line/paragraph separators) and Cs
-# (lone surrogates: valid JSON escapes, not encodable as UTF-8) are fixed ranges in every
-# Unicode version. One regex scan instead of a category lookup per character: the message of
-# an inquiry is up to 5,000 of them (tests/core/test_validation.py compares with unicodedata).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Cc (C0/C1 controls incl. CR, LF, NUL, NEL) and Zl/Zp (Unicode line/paragraph separators) are
+# fixed ranges in every Unicode version; free text keeps tab, line feed and carriage return.
+# Written once for the checks and for the published JSON Schema patterns below.
+_CONTROL_RANGES = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+_TEXT_CONTROL_RANGES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
+# Lone surrogates: valid JSON escapes, not encodable as UTF-8 (the published patterns never
+# named them).
+_SURROGATES = r"\ud800-\udfff"
+# One regex scan instead of a category lookup per character: the message of an inquiry is up
+# to 5,000 of them (tests/core/test_validation.py compares the checks with unicodedata).
+_CONTROL = re.compile(f"[{_CONTROL_RANGES}{_SURROGATES}]")
+_CONTROL_IN_TEXT = re.compile(f"[{_TEXT_CONTROL_RANGES}{_SURROGATES}]")
 _FORMAT = re.compile(f"[{_CF_RANGES}]")
 
 
@@ -104,14 +110,11 @@ def _none_if_blank(value: Any) -> Any:
 
 
 # The same rules as JSON Schema patterns, so clients and fuzzers know them (not used to validate).
-_SINGLE_LINE_REFUSED = rf"\x00-\x1f\x7f-\x9f\u2028\u2029{_CF_RANGES}"
+_SINGLE_LINE_REFUSED = f"{_CONTROL_RANGES}{_CF_RANGES}"
 SINGLE_LINE_PATTERN = (
     rf"^[^{_SINGLE_LINE_REFUSED}]*[^\s{_SINGLE_LINE_REFUSED}][^{_SINGLE_LINE_REFUSED}]*$"
 )
-MULTILINE_PATTERN = (
-    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*\S"
-    r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*$"
-)
+MULTILINE_PATTERN = rf"^[^{_TEXT_CONTROL_RANGES}]*\S[^{_TEXT_CONTROL_RANGES}]*$"
 
 # Use with a length: `name: Annotated[SingleLine, Field(max_length=200)]`.
 SingleLine = Annotated[

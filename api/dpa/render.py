@@ -70,20 +70,25 @@ def _kept(cache: dict[str, Any], source: str, make: Callable[[str], Any]) -> Any
     return value
 
 
+def environment_options() -> dict[str, Any]:
+    """autoescape on; a missing variable is an error rather than a silent gap in a contract."""
+    # Jinja, like docxtpl below, loads with the first DPA (see render_docx).
+    from jinja2 import StrictUndefined
+
+    return {"autoescape": True, "undefined": StrictUndefined, "finalize": _finalize}
+
+
 @cache
 def jinja_environment() -> Environment:
-    """autoescape on; a missing variable is an error rather than a silent gap in a contract.
+    """The environment every DPA renders with (`environment_options`).
 
     docxtpl hands the same XML of each template part to `from_string` on every render, and
     compiling it is half of a render's time: each distinct part is compiled once. A compiled
     Jinja template is immutable and may be rendered by several threads at once."""
-    # Jinja, like docxtpl below, loads with the first DPA (see render_docx).
-    from jinja2 import Environment, StrictUndefined, Template
+    from jinja2 import Environment, Template
 
     class CompilingOnce(Environment):
-        def __init__(self) -> None:
-            super().__init__(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
-            self.compiled: dict[str, Template] = {}
+        compiled: dict[str, Template]
 
         def from_string(
             self,
@@ -96,7 +101,9 @@ def jinja_environment() -> Environment:
             template: Template = _kept(self.compiled, source, super().from_string)
             return template
 
-    return CompilingOnce()
+    environment = CompilingOnce(**environment_options())
+    environment.compiled = {}
+    return environment
 
 
 @cache
