@@ -263,7 +263,7 @@ def main() -> None:
                     bare,
                 )
                 if resident is None:
-                    print("  resident converter: not available here (python3-uno, unoserver)")
+                    print("  resident converter: not available here (python3-uno)")
                 else:
                     pdf_line(
                         "resident converter (conversion)",

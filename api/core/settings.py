@@ -149,7 +149,7 @@ class Settings(BaseSettings):
     DPA_RETENTION_DAYS: int = Field(default=1095, ge=1, le=3650)
 
     # A Python with LibreOffice's UNO bridge (Debian: python3-uno) for the resident PDF
-    # converter (unoserver, api/dpa/converter.py); empty: a `soffice` per PDF, ~1 s slower.
+    # converter (api/dpa/converter.py); empty: a `soffice` per PDF, ~1 s slower.
     UNO_PYTHON: str = "/usr/bin/python3"
 
     @field_validator("HCAPTCHA_HOSTNAMES", "TRUSTED_PROXIES", mode="before")

@@ -1,22 +1,21 @@
-"""A resident LibreOffice (unoserver) that converts a DPA to PDF in ~0.2 s instead of the
-~1.1 s of starting `soffice` for every document. Its lifecycle belongs to the API process:
+"""A resident LibreOffice that converts a DPA to PDF in a few hundred milliseconds instead of
+the second or more of starting `soffice` for every document. Its lifecycle belongs to the API
+process:
 
 - started lazily, in the background, by the first PDF wanted (that one, and any while it
   starts, are converted by a `soffice` of their own);
-- one conversion at a time (unoserver serialises them anyway), each with a timeout;
-- checked before each conversion (a ping of 2 s at most): dead or hung, it is stopped and
-  started again, and the document goes to a `soffice` of its own meanwhile; a conversion that
-  overruns its timeout stops it too;
+- one conversion at a time, each with a timeout;
+- checked before each conversion (a ping of 2 s at most that LibreOffice itself answers): dead
+  or hung, it is stopped and started again, and the document goes to a `soffice` of its own
+  meanwhile; a conversion that overruns its timeout stops it too;
 - stopped with the process (atexit) and never outliving it: it runs under the reaper
   (api/dpa/reaper.py), which ends the whole process group when the API is gone, even after
-  kill -9, and removes its files; its profile and temporary files are in the API process's
-  private folder on tmpfs (api/dpa/workdir.py).
+  kill -9, and removes its files; its profile is in the API process's private folder on tmpfs
+  (api/dpa/workdir.py), and the documents themselves never reach a file.
 
-unoserver runs on a Python that has LibreOffice's UNO bridge (Debian: `python3-uno`, for
-/usr/bin/python3; TRUSTCENTER_UNO_PYTHON): the API's own interpreter need not have it. That
-Python gets only the `unoserver` package of this environment on its path (a folder with links to
-it), nothing else. The client is plain xmlrpc.client with real timeouts: unoserver's own client
-has none and retries for ~40 s.
+The server (api/dpa/office_server.py) runs on a Python that has LibreOffice's UNO bridge
+(Debian: `python3-uno`, for /usr/bin/python3; TRUSTCENTER_UNO_PYTHON): the API's own
+interpreter need not have it. The client is plain xmlrpc.client with real timeouts.
 """
 
 from __future__ import annotations
@@ -24,8 +23,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import http.client
-import importlib.metadata
-import importlib.util
 import logging
 import os
 import signal
@@ -43,11 +40,13 @@ from api.dpa.workdir import process_dir
 
 logger = logging.getLogger(__name__)
 
+# Run by the UNO Python as a script: imported here, it would need `uno`.
+OFFICE_SERVER = Path(__file__).with_name("office_server.py")
+
 START_TIMEOUT = 60.0
 PING_TIMEOUT = 2.0
-# unoserver ends LibreOffice itself after CONVERSION_TIMEOUT; the client waits a little longer.
-CONVERSION_TIMEOUT = 25
-CLIENT_TIMEOUT = 30.0
+# Overrun, the converter is stopped (LibreOffice with it) and started again.
+CONVERSION_TIMEOUT = 30.0
 # After a failed start, PDFs go to a `soffice` each for this long before the next attempt.
 RETRY_AFTER = 60.0
 
@@ -83,17 +82,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def unoserver_files() -> list[Path]:
-    """The `unoserver` package and its metadata in this environment (none: not installed)."""
-    spec = importlib.util.find_spec("unoserver")
-    if spec is None or not spec.submodule_search_locations:
-        return []
-    package = Path(next(iter(spec.submodule_search_locations)))
-    info = importlib.metadata.distribution("unoserver")
-    metadata = Path(str(info.locate_file(f"unoserver-{info.version}.dist-info")))
-    return [package, metadata] if metadata.is_dir() else [package]
-
-
 class ResidentConverter:
     def __init__(self, python: str, soffice: str) -> None:
         self.python = python
@@ -111,12 +99,12 @@ class ResidentConverter:
     # -- what it can do ----------------------------------------------------------------------
 
     def usable(self) -> bool:
-        """Whether this machine can run it: unoserver here, and a Python with UNO."""
+        """Whether this machine can run it: a Python with UNO."""
         if self._usable is None:
-            self._usable = bool(unoserver_files()) and _imports_uno(self.python)
+            self._usable = _imports_uno(self.python)
             if not self._usable:
                 logger.warning(
-                    "no resident PDF converter (unoserver, or python3-uno for %s, missing): "
+                    "no resident PDF converter (python3-uno for %s missing): "
                     "each PDF starts a LibreOffice of its own (~1 s)",
                     self.python,
                 )
@@ -139,7 +127,7 @@ class ResidentConverter:
         ConverterTimeout. Blocking: call it from a worker thread."""
         if not self._ready():
             raise ConverterUnavailable("not running")
-        if not self._converting.acquire(timeout=CLIENT_TIMEOUT):
+        if not self._converting.acquire(timeout=CONVERSION_TIMEOUT):
             raise ConverterUnavailable("busy")
         try:
             if not self._ping():
@@ -147,13 +135,8 @@ class ResidentConverter:
                 self._restart()
                 raise ConverterUnavailable("no answer")
             try:
-                with self._proxy(CLIENT_TIMEOUT) as proxy:
-                    # update_index False: the table of contents stays as the template has it,
-                    # as `soffice --convert-to` leaves it (the same document whichever way it
-                    # is made; updating it would also cost ~50 ms).
-                    result = proxy.convert(
-                        None, xmlrpc.client.Binary(docx), None, "pdf", None, [], False, None, None
-                    )
+                with self._proxy(CONVERSION_TIMEOUT) as proxy:
+                    result = proxy.convert(xmlrpc.client.Binary(docx))
             except xmlrpc.client.Fault:
                 raise ConversionFailed() from None
             except TimeoutError:
@@ -178,7 +161,7 @@ class ResidentConverter:
     def _ping(self) -> bool:
         try:
             with self._proxy(PING_TIMEOUT) as proxy:
-                return bool(proxy.info())
+                return bool(proxy.ping())
         except (OSError, http.client.HTTPException, xmlrpc.client.Error):
             return False
 
@@ -232,14 +215,10 @@ class ResidentConverter:
         self._starts += 1
         work = folder / f"resident-{self._starts}"
         (work / "tmp").mkdir(parents=True, mode=0o700)
-        lib = work / "lib"
-        lib.mkdir(mode=0o700)
-        for source in unoserver_files():
-            (lib / source.name).symlink_to(source)
         port, uno_port = _free_port(), _free_port()
         environment = {
+            # Debian's Python with its own packages only: none of this environment's.
             **{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")},
-            "PYTHONPATH": str(lib),
             "TMPDIR": str(work / "tmp"),
             "HOME": str(work),
         }
@@ -250,27 +229,18 @@ class ResidentConverter:
             str(work),
             "--",
             self.python,
-            "-m",
-            "unoserver.server",
-            "--interface",
-            "127.0.0.1",
+            "-I",  # isolated: neither the environment's nor the user's packages
+            str(OFFICE_SERVER),
             "--port",
             str(port),
-            "--uno-interface",
-            "127.0.0.1",
             "--uno-port",
             str(uno_port),
-            "--executable",
+            "--soffice",
             self.soffice,
-            "--user-installation",
-            str(work / "profile"),
-            "--temp-dir",
-            str(work / "tmp"),
-            "--conversion-timeout",
-            str(CONVERSION_TIMEOUT),
-            "--quiet",
+            "--work",
+            str(work),
         ]
-        with (work / "unoserver.log").open("wb") as log:
+        with (work / "office_server.log").open("wb") as log:
             process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
                 command,
                 env=environment,
@@ -284,12 +254,12 @@ class ResidentConverter:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"unoserver exited with {process.returncode}")
+                raise RuntimeError(f"the converter exited with {process.returncode}")
             if self._ping():
                 logger.info("resident PDF converter ready")
                 return
             time.sleep(0.25)
-        raise RuntimeError("unoserver did not answer in time")
+        raise RuntimeError("the converter did not answer in time")
 
     def _restart(self) -> None:
         """Stop it now; the next PDF starts it again."""
@@ -306,7 +276,7 @@ class ResidentConverter:
         self._process, self._work = None, None
         if process is not None:
             if process.poll() is None:
-                process.terminate()  # the reaper ends unoserver, then the group
+                process.terminate()  # the reaper ends the server, then the group
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(reaper.GRACE_SECONDS + 2)
             with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -1,6 +1,6 @@
 """PDF through LibreOffice, where it is installed: `docx_to_pdf(docx, soffice)`.
 
-A resident converter (api/dpa/converter.py: unoserver, ~0.2 s a document) does the work where
+A resident LibreOffice (api/dpa/converter.py, a few hundred ms a document) does the work where
 this machine can run it (TRUSTCENTER_UNO_PYTHON); otherwise, and while it starts or restarts,
 each document gets a `soffice --convert-to pdf` of its own (~1.1 s). Either way LibreOffice
 sees the plaintext only in a private folder of this process on tmpfs, removed on every exit

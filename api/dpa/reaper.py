@@ -2,7 +2,7 @@
 
 Run as a script with the API's interpreter (the standard library only):
 
-    python reaper.py API_PID WORK_DIR -- soffice … | python -m unoserver.server …
+    python reaper.py API_PID WORK_DIR -- soffice … | python3 office_server.py …
 
 It starts the command in its own (new) process group, which the command's children
 (oosplash, soffice.bin) join, and watches two things every half second:
@@ -10,7 +10,7 @@ It starts the command in its own (new) process group, which the command's childr
 - the API process is gone (even after kill -9, where nothing of the API runs any more): kill
   the group and remove WORK_DIR (the plaintext .docx and .pdf, the profile) and LibreOffice's
   pipe in /tmp;
-- the command ended by itself (a crashed LibreOffice, unoserver's own timeout): kill what is
+- the command ended by itself (a crashed LibreOffice ends the converter's server): kill what is
   left of the group, then exit with its status. The API removes WORK_DIR then.
 
 PR_SET_PDEATHSIG would not do: it fires when the *thread* that started the child ends (the
@@ -62,8 +62,8 @@ def _group_members() -> list[int]:
 
 
 def _end(child: subprocess.Popen[bytes], grace: float) -> None:
-    """SIGTERM the command alone (unoserver then stops LibreOffice itself; a signal to the
-    whole group at once left processes behind), then SIGKILL whatever of the group is left."""
+    """SIGTERM the command alone (the converter's server then stops LibreOffice itself; a
+    signal to the whole group at once left processes behind), then SIGKILL what is left."""
     if child.poll() is None:
         child.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):

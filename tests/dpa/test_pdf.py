@@ -24,7 +24,7 @@ from sqlalchemy import select
 from api.db.dpa import DpaRecord
 from api.dpa import pdf
 from api.dpa.clauses import load_clause_map
-from api.dpa.converter import ResidentConverter
+from api.dpa.converter import ConversionFailed, ResidentConverter
 from api.dpa.pdf import PDF_MEDIA_TYPE
 from tests.dpa.sample import CUSTOMER, all_text, dpa_body, open_docx
 from tests.support.app import ClientFactory
@@ -56,11 +56,11 @@ def soffice() -> str:
 
 @pytest.fixture
 def resident(soffice: str) -> ResidentConverter:
-    """The process's resident converter, running; skipped (failed in CI) where python3-uno or
-    unoserver is missing."""
+    """The process's resident converter, running; skipped (failed in CI) where python3-uno is
+    missing."""
     converter = pdf.resident(soffice)
     if converter is None or not converter.usable():
-        reason = "no resident converter here (python3-uno for /usr/bin/python3, or unoserver)"
+        reason = "no resident converter here (python3-uno for /usr/bin/python3)"
         if os.environ.get("TRUSTCENTER_TEST_REQUIRE_PDF") == "1":
             pytest.fail(f"{reason} (TRUSTCENTER_TEST_REQUIRE_PDF=1)")
         pytest.skip(reason)
@@ -209,6 +209,25 @@ def test_once_resident_the_converter_does_the_work(
     assert "Annex I" in pdf_text(resident_pdf)
     # The same document whichever way it was made (table of contents included).
     assert pdf_text(resident_pdf) == pdf_text(one_off)
+
+
+def test_the_resident_converter_leaves_no_document_behind_and_survives_a_bad_one(
+    resident: ResidentConverter,
+) -> None:
+    office = _libreoffice_of(resident)
+    work = resident._work
+    assert work is not None
+    before = {path for path in work.rglob("*") if path.is_file()}
+    assert resident.convert(_sample_docx()).startswith(b"%PDF-")
+    with pytest.raises(ConversionFailed):
+        resident.convert(b"PK\x03\x04 not a document")
+    # Loaded from memory, exported into memory: nothing of either document is left in the
+    # converter's folder (LibreOffice's profile changes, nothing else).
+    after = {path for path in work.rglob("*") if path.is_file()}
+    made = {path for path in after - before if "profile" not in path.relative_to(work).parts}
+    assert made == set()
+    assert resident.status() == "resident"
+    assert _libreoffice_of(resident) == office
 
 
 @pytest.mark.parametrize("failure", [signal.SIGKILL, signal.SIGSTOP], ids=["dies", "hangs"])
