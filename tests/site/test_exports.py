@@ -64,9 +64,7 @@ def test_json_holds_both_languages_version_and_generation_time(
         assert entry["legal_entity"] == expected.legal_entity
         assert entry["entity_country"] == expected.entity_country
         assert entry["processing_locations"] == expected.processing_locations
-        expected_transfer = (
-            expected.transfer.model_dump(mode="json") if expected.transfer else None
-        )
+        expected_transfer = expected.transfer.model_dump(mode="json") if expected.transfer else None
         assert entry["transfer"] == expected_transfer
     assert len(document["changelog"]) == len(content.subprocessors.changelog)
     assert document["objection_period_days"] == content.company.subprocessor_objection_days

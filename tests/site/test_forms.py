@@ -84,7 +84,8 @@ def _too_long_at(schema: type[BaseModel], body: dict[str, Any], name: str, lengt
         schema.model_validate(data)
     except ValidationError as error:
         return any(
-            ".".join(map(str, e["loc"])).startswith(name) and e["type"] in ("string_too_long", "too_long")
+            ".".join(map(str, e["loc"])).startswith(name)
+            and e["type"] in ("string_too_long", "too_long")
             for e in error.errors()
         )
     return False

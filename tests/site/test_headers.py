@@ -328,9 +328,7 @@ def test_local_server_leaves_small_and_compressed_files_alone(client: TestClient
         ("/../../contact/", "/contact/"),
     ],
 )
-def test_local_server_redirects_non_canonical_paths(
-    site: Build, path: str, canonical: str
-) -> None:
+def test_local_server_redirects_non_canonical_paths(site: Build, path: str, canonical: str) -> None:
     """A page served under another spelling of its path would match no _headers rule and go
     out without its Content-Security-Policy."""
     app = SiteApp(site.site_dir, NETLIFY_TOML)
@@ -354,7 +352,8 @@ def test_local_server_never_sends_a_page_without_a_policy(site: Build, tmp_path:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/en/toms/", "/en/toms", "/no-such-page", "/sitemap.xml", "/en/subprocessors.atom"]
+    "path",
+    ["/", "/en/toms/", "/en/toms", "/no-such-page", "/sitemap.xml", "/en/subprocessors.atom"],
 )
 def test_local_server_answers_head_like_get_without_a_body(site: Build, path: str) -> None:
     app = SiteApp(site.site_dir, NETLIFY_TOML)

@@ -87,7 +87,7 @@ def test_sitemap_lists_every_page_with_alternates_x_default_and_its_review_date(
             lang: base + ("" if lang == "de" else f"{lang}/") + (f"{slug}/" if slug else "")
             for lang in LANGUAGES
         }
-        for lang, url in urls.items():
+        for url in urls.values():
             lastmod, links = entries[url]
             assert lastmod == content.reviewed(PARTS[slug]).isoformat()
             assert links == {**urls, "x-default": urls["de"]}

@@ -35,7 +35,7 @@ def test_the_subprocessors_page_carries_the_subscription_form(
         == SubscribeRequest.model_json_schema()["properties"]["email"]["maxLength"]
     )
     languages = [c for c in form.controls if c.get("name") == "language"]
-    assert [c["value"] for c in languages][0] == lang  # the page's language first ...
+    assert languages[0]["value"] == lang  # the page's language first ...
     assert "checked" in languages[0] and len(languages) == len(LANGUAGES)  # ... and chosen
     assert controls["subscribe-website"]["tabindex"] == "-1"  # the honeypot
     texts = json.loads(form.blocks["subscribe-texts"])

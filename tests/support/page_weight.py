@@ -14,6 +14,8 @@ import brotli  # type: ignore[import-untyped]
 REFERENCE = re.compile(
     r'<(?:link\b[^>]*\brel="(?:stylesheet|icon)"[^>]*\bhref|script\b[^>]*\bsrc|img\b[^>]*\bsrc)="([^"]+)"'
 )
+# Material's bundle, which starts at the reader's first interaction: counted as a first load.
+BUNDLE_ON_DEMAND = re.compile(r'<script\b[^>]*\bdata-bundle="([^"]+)"')
 CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 # Servers send these as they are: they are compressed formats already.
 COMPRESSED_ALREADY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff2", ".ico"}
@@ -73,12 +75,13 @@ def _files(site_dir: Path, page: Path, references: list[str]) -> list[Path]:
 
 
 def first_load_files(site_dir: Path, page: Path) -> list[Path]:
-    """The page, its stylesheets, scripts, icon and images, what Material's search loads at
-    start (the worker and the index it is given) and the sitemaps Material's language switch
-    fetches next to each hreflang alternate."""
+    """The page, its stylesheets, scripts, icon and images, Material's bundle and what its
+    search loads at start (the worker and the index it is given), and the sitemaps its language
+    switch fetches next to each hreflang alternate: the bundle starts at the first interaction,
+    and a reader who scrolls has all of it."""
     html = page.read_text(encoding="utf-8")
     url = _url_of(site_dir, page)
-    references = [url, *REFERENCE.findall(html)]
+    references = [url, *REFERENCE.findall(html), *BUNDLE_ON_DEMAND.findall(html)]
     search = _search_settings(html, url)
     if search:
         worker, index, params = search
