@@ -32,14 +32,14 @@ def requests_for(page: Page, pattern: re.Pattern[str]) -> list[str]:
 
 
 def starts_and_works(page: Page, first: Callable[[], None]) -> None:
-    """The first interaction starts the bundle, which then does its work: scrolled down, the
-    header casts its shadow."""
+    """The first interaction starts the bundle, which then does its work: scrolled past the
+    page's heading, the header shows the page's title instead of the site's."""
     bundles = requests_for(page, BUNDLE)
     with page.expect_request(SEARCH_CONFIGURATION):
         first()
     assert len(bundles) == 1
     page.mouse.wheel(0, 1500)
-    page.locator(".md-header--shadow").wait_for(state="attached")
+    page.locator(".md-header__title--active").wait_for(state="attached")
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
