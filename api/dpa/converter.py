@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes.util
 import http.client
 import logging
 import os
@@ -240,6 +241,9 @@ class ResidentConverter:
             "--work",
             str(work),
         ]
+        preload = allocator()
+        if preload:
+            command += ["--preload", preload]
         with (work / "office_server.log").open("wb") as log:
             process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
                 command,
@@ -284,6 +288,13 @@ class ResidentConverter:
             process.wait()
         if work is not None:
             reaper.remove_work_dir(work)
+
+
+def allocator() -> str | None:
+    """jemalloc where it is installed (Debian: libjemalloc2), for LibreOffice: a conversion
+    spends ~17 % of its time in glibc's malloc, and takes 16-19 % less time with jemalloc (two
+    converters taking turns: 381 vs 468 ms, 499 vs 597 ms; the same PDF)."""
+    return ctypes.util.find_library("jemalloc")
 
 
 def _imports_uno(python: str) -> bool:

@@ -4,7 +4,8 @@ into a PDF over XML-RPC on loopback. Started and owned by api/dpa/converter.py, 
 Run as a script by a Python that has LibreOffice's UNO bridge (Debian's `python3-uno`), with the
 standard library and `uno` only (it does not import the API's packages):
 
-    python3 -I office_server.py --port PORT --uno-port PORT --soffice SOFFICE --work WORK_DIR
+    python3 -I office_server.py --port PORT --uno-port PORT --soffice SOFFICE --work WORK_DIR \
+        [--preload LIBRARY]
 
 Why not unoserver, which did this before: it opens every document in a visible frame (a view,
 laid out once for the screen and again for the PDF) and cannot be told otherwise, and it passes
@@ -52,7 +53,7 @@ def _property(name: str, value: Any) -> Any:
 class Office:
     """A LibreOffice of our own (its profile in the work folder) and its desktop."""
 
-    def __init__(self, soffice: str, work: Path, uno_port: int) -> None:
+    def __init__(self, soffice: str, work: Path, uno_port: int, preload: str | None) -> None:
         address = f"socket,host=127.0.0.1,port={uno_port};urp;StarOffice.ComponentContext"
         self.process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
             [
@@ -69,6 +70,7 @@ class Office:
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
+            env={**os.environ, "LD_PRELOAD": preload} if preload else None,
         )
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext(
@@ -150,9 +152,10 @@ def main() -> None:
     parser.add_argument("--uno-port", type=int, required=True)
     parser.add_argument("--soffice", required=True)
     parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--preload", help="a library LibreOffice loads first (its allocator)")
     args = parser.parse_args()
 
-    office = Office(args.soffice, args.work, args.uno_port)
+    office = Office(args.soffice, args.work, args.uno_port, args.preload)
     threading.Thread(target=_exit_with, args=(office.process,), daemon=True).start()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: _stop(office.process))
     # One request at a time: LibreOffice converts one document at a time anyway.

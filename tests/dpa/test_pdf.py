@@ -24,7 +24,7 @@ from sqlalchemy import select
 from api.db.dpa import DpaRecord
 from api.dpa import pdf
 from api.dpa.clauses import load_clause_map
-from api.dpa.converter import ConversionFailed, ResidentConverter
+from api.dpa.converter import ConversionFailed, ResidentConverter, allocator
 from api.dpa.pdf import PDF_MEDIA_TYPE
 from tests.dpa.sample import CUSTOMER, all_text, dpa_body, open_docx
 from tests.support.app import ClientFactory
@@ -228,6 +228,20 @@ def test_the_resident_converter_leaves_no_document_behind_and_survives_a_bad_one
     assert made == set()
     assert resident.status() == "resident"
     assert _libreoffice_of(resident) == office
+
+
+def test_the_resident_libreoffice_allocates_with_jemalloc_where_installed(
+    resident: ResidentConverter,
+) -> None:
+    if allocator() is None:
+        reason = "no jemalloc here (Debian: libjemalloc2)"
+        if os.environ.get("TRUSTCENTER_TEST_REQUIRE_PDF") == "1":
+            pytest.fail(f"{reason} (TRUSTCENTER_TEST_REQUIRE_PDF=1)")
+        pytest.skip(reason)
+    maps = Path(f"/proc/{_libreoffice_of(resident)}/maps").read_text()
+    assert "libjemalloc" in maps
+    # LibreOffice only: the API's own process keeps its allocator.
+    assert "libjemalloc" not in Path("/proc/self/maps").read_text()
 
 
 @pytest.mark.parametrize("failure", [signal.SIGKILL, signal.SIGSTOP], ids=["dies", "hangs"])
